@@ -1,0 +1,5 @@
+package org.azuregahp.ports;
+
+public enum OsType {
+    LINUX, WINDOWS
+}
