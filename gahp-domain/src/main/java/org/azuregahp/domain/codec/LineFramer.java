@@ -1,0 +1,112 @@
+package org.azuregahp.domain.codec;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Cuts raw input bytes, fed in chunks of any size, into lines.
+ *
+ * <p>Lines end with LF; one CR right before the LF is dropped. Bytes are decoded as UTF-8
+ * leniently (malformed input becomes U+FFFD; this never throws). A line longer than
+ * {@code maxLineBytes} (not counting CR and LF) is not buffered beyond the limit: it is reported
+ * once, as {@link FramedLine#oversized(long)}, when its LF arrives (or at {@link #finish()}).
+ * Not thread-safe: one reader feeds it.
+ */
+public final class LineFramer {
+
+    /** 1 MiB: the documented request line limit. */
+    public static final int DEFAULT_MAX_LINE_BYTES = 1 << 20;
+
+    private final int maxLineBytes;
+    private byte[] buf = new byte[256];
+    /** Bytes kept in {@link #buf}; at most {@code maxLineBytes + 1} (room for a CR). */
+    private int kept;
+    /** Bytes seen in the current line, kept or not. */
+    private long seen;
+    private boolean overflow;
+    private byte last;
+
+    public LineFramer() {
+        this(DEFAULT_MAX_LINE_BYTES);
+    }
+
+    public LineFramer(int maxLineBytes) {
+        if (maxLineBytes < 1) {
+            throw new IllegalArgumentException("maxLineBytes must be positive");
+        }
+        this.maxLineBytes = maxLineBytes;
+    }
+
+    public int maxLineBytes() {
+        return maxLineBytes;
+    }
+
+    /** Feeds {@code len} bytes from {@code data[off]}; answers the lines completed by them, in order. */
+    public List<FramedLine> feed(byte[] data, int off, int len) {
+        if (off < 0 || len < 0 || off + len > data.length) {
+            throw new IndexOutOfBoundsException("bad offset or length");
+        }
+        List<FramedLine> out = new ArrayList<>(2);
+        int end = off + len;
+        int start = off;
+        for (int i = off; i < end; i++) {
+            if (data[i] == '\n') {
+                append(data, start, i - start);
+                out.add(cut());
+                start = i + 1;
+            }
+        }
+        append(data, start, end - start);
+        return out;
+    }
+
+    /** At end of input: the unterminated last line, if any bytes of one arrived. */
+    public Optional<FramedLine> finish() {
+        if (seen == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(cut());
+    }
+
+    private void append(byte[] data, int off, int len) {
+        if (len == 0) {
+            return;
+        }
+        seen += len;
+        last = data[off + len - 1];
+        if (overflow) {
+            return;
+        }
+        int room = maxLineBytes + 1 - kept;
+        if (len > room) {
+            overflow = true;
+            return;
+        }
+        if (kept + len > buf.length) {
+            buf = Arrays.copyOf(buf, Math.min(maxLineBytes + 1, Math.max(buf.length * 2, kept + len)));
+        }
+        System.arraycopy(data, off, buf, kept, len);
+        kept += len;
+    }
+
+    private FramedLine cut() {
+        long content = seen > 0 && last == '\r' ? seen - 1 : seen;
+        FramedLine line;
+        if (overflow || content > maxLineBytes) {
+            line = FramedLine.oversized(content);
+        } else {
+            line = FramedLine.of(new String(buf, 0, (int) content, StandardCharsets.UTF_8), content);
+        }
+        kept = 0;
+        seen = 0;
+        overflow = false;
+        last = 0;
+        if (buf.length > 64 * 1024) {
+            buf = new byte[256];
+        }
+        return line;
+    }
+}

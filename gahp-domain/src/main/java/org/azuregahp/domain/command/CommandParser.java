@@ -1,0 +1,71 @@
+package org.azuregahp.domain.command;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Turns the arguments of one request line into a {@link ParseOutcome}. Total: never throws.
+ *
+ * <ul>
+ *   <li>{@link ParseOutcome.Rejected} ({@code E}) only for an unknown command, too few arguments
+ *       (see {@link CommandTable#minArgs}) or an empty request id;</li>
+ *   <li>{@link ParseOutcome.Invalid} ({@code S}, then an error result) for a cloud request whose
+ *       values are bad: unknown or repeated key, missing required key, bad image, number, date...;</li>
+ *   <li>{@link ParseOutcome.Parsed} otherwise. Extra arguments to session commands are ignored.</li>
+ * </ul>
+ * Key names are case-insensitive; a value is everything after the first {@code =}; an empty value
+ * means "not given". Schedules are checked against the injected clock.
+ */
+public final class CommandParser {
+
+    public static final int MAX_NODE_COUNT = 1000;
+    public static final int MAX_DISK_GB = 4095;
+
+    private final CommandTable table;
+    private final Clock clock;
+
+    public CommandParser(CommandTable table, Clock clock) {
+        this.table = Objects.requireNonNull(table, "table");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    public CommandParser(Clock clock) {
+        this(CommandTable.standard(), clock);
+    }
+
+    public CommandTable table() {
+        return table;
+    }
+
+    public ParseOutcome parse(List<String> args) {
+        if (args == null || args.isEmpty() || args.get(0).isEmpty()) {
+            return new ParseOutcome.Rejected("empty command");
+        }
+        var entry = table.entry(args.get(0));
+        if (entry.isEmpty()) {
+            return new ParseOutcome.Rejected("unknown command");
+        }
+        var e = entry.get();
+        if (args.size() < e.minArgs()) {
+            return new ParseOutcome.Rejected("too few arguments; usage: " + e.info().usage());
+        }
+        if (e.info().cloudRequest() && args.get(1).isEmpty()) {
+            return new ParseOutcome.Rejected("empty request id");
+        }
+        try {
+            return e.syntax().parse(args, clock);
+        } catch (RuntimeException ex) {
+            if (e.info().cloudRequest()) {
+                return new ParseOutcome.Invalid(args.get(1),
+                        "InvalidParameter: the arguments could not be parsed", e.info().name());
+            }
+            return new ParseOutcome.Rejected("the arguments could not be parsed");
+        }
+    }
+
+    /** Splits {@code line} with the GAHP codec, then {@link #parse(List)}. */
+    public ParseOutcome parseLine(String line) {
+        return parse(org.azuregahp.domain.codec.GahpCodec.split(line));
+    }
+}

@@ -1,0 +1,23 @@
+package org.azuregahp.domain.engine;
+
+/**
+ * Counters of one engine.
+ *
+ * @param received         cloud requests accepted (answered {@code S}), including those with bad values
+ * @param inFlight         cloud operations running now
+ * @param queued           accepted requests waiting for a free slot ({@code maxInFlight})
+ * @param succeeded        success results produced
+ * @param failed           error results produced (bad values, cloud errors, timeouts)
+ * @param throttledRetries the cloud's count of calls retried after a 429
+ * @param resultsWaiting   result lines queued for the next {@code RESULTS}
+ */
+public record EngineStatistics(long received, int inFlight, int queued, long succeeded, long failed,
+        long throttledRetries, int resultsWaiting) {
+
+    /** The {@code STATISTICS} reply's fields after {@code S}. */
+    public String protocolText() {
+        return "received=" + received + " in_flight=" + inFlight + " queued=" + queued + " succeeded=" + succeeded
+                + " failed=" + failed + " throttled_retries=" + throttledRetries + " results_waiting="
+                + resultsWaiting;
+    }
+}

@@ -1,0 +1,77 @@
+package org.azuregahp.domain.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.azuregahp.domain.codec.GahpCodec;
+import org.azuregahp.ports.CloudException;
+
+/**
+ * The one place result lines are made: {@code <id> NULL [fields...]} on success (a null field is
+ * written {@code NULL}), {@code <id> <error>} on failure, every argument escaped so the field count
+ * is always right.
+ */
+public final class ResultEncoder {
+
+    private ResultEncoder() {
+    }
+
+    public static String success(String requestId, List<String> fields) {
+        List<String> all = new ArrayList<>(fields.size() + 2);
+        all.add(requestId);
+        all.add("NULL");
+        all.addAll(fields);
+        return GahpCodec.join(all);
+    }
+
+    /** An error result; an empty or {@code NULL} text (it would read as success) becomes {@code UnknownError}. */
+    public static String error(String requestId, String errorText) {
+        String text = errorText == null || errorText.isEmpty() || errorText.equals("NULL") ? "UnknownError"
+                : errorText;
+        return GahpCodec.join(List.of(requestId, text));
+    }
+
+    /**
+     * The error text for a failure: a {@link CloudException}'s {@link CloudException#resultText()};
+     * for anything else only the class name, since other exceptions' messages are not trusted to be
+     * free of secrets.
+     */
+    public static String errorText(Throwable failure, String commandName) {
+        Throwable t = unwrap(failure);
+        if (t instanceof CloudException ce) {
+            return ce.resultText();
+        }
+        return "InternalError: " + (t == null ? "unknown failure" : t.getClass().getSimpleName())
+                + " (an unexpected failure in " + commandName + "; the GAHP log may say more)";
+    }
+
+    static Throwable unwrap(Throwable t) {
+        Throwable cur = t;
+        int guard = 0;
+        while ((cur instanceof CompletionException || cur instanceof ExecutionException) && cur.getCause() != null
+                && guard++ < 20) {
+            cur = cur.getCause();
+        }
+        return cur;
+    }
+
+    /** The UTF-8 length of {@code s} without encoding it. */
+    static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+}
