@@ -1,0 +1,149 @@
+package org.azuregahp.azure;
+
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.HttpPipeline;
+import com.azure.core.http.HttpPipelineBuilder;
+import com.azure.core.http.policy.AddDatePolicy;
+import com.azure.core.http.policy.ExponentialBackoff;
+import com.azure.core.http.policy.HttpPipelinePolicy;
+import com.azure.core.http.policy.RequestIdPolicy;
+import com.azure.core.http.policy.RetryPolicy;
+import com.azure.core.http.policy.UserAgentPolicy;
+import com.azure.core.management.http.policy.ArmChallengeAuthenticationPolicy;
+import com.azure.resourcemanager.compute.fluent.ComputeManagementClient;
+import com.azure.resourcemanager.compute.implementation.ComputeManagementClientBuilder;
+import com.azure.resourcemanager.keyvault.fluent.KeyVaultManagementClient;
+import com.azure.resourcemanager.keyvault.implementation.KeyVaultManagementClientBuilder;
+import com.azure.resourcemanager.network.fluent.NetworkManagementClient;
+import com.azure.resourcemanager.network.implementation.NetworkManagementClientBuilder;
+import com.azure.resourcemanager.resources.fluent.ResourceManagementClient;
+import com.azure.resourcemanager.resources.implementation.ResourceManagementClientBuilder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The SDK clients of one (credential file, subscription), each built on first use and reused. One
+ * HTTP pipeline carries them all: request ids, retries of 429 (honouring {@code Retry-After}) and
+ * transient faults with bounded exponential backoff, and the bearer token, which the pipeline caches
+ * until shortly before it expires. Only the service clients (not the umbrella fluent managers) are
+ * built: each costs a fraction of a second, the umbrella several seconds.
+ */
+final class Clients {
+    private final Connection connection;
+    private final String subscription;
+    private final AtomicLong throttled;
+    private final Lazy<HttpPipeline> pipeline;
+    private final Lazy<ResourceManagementClient> resources;
+    private final Lazy<ComputeManagementClient> compute;
+    private final Lazy<NetworkManagementClient> network;
+    private final Lazy<KeyVaultManagementClient> keyVault;
+
+    Clients(Connection connection, String subscription, AtomicLong throttled) {
+        this.connection = connection;
+        this.subscription = subscription;
+        this.throttled = throttled;
+        this.pipeline = new Lazy<>(this::buildPipeline);
+        Duration poll = connection.settings().pollInterval();
+        this.resources = new Lazy<>(() -> new ResourceManagementClientBuilder()
+                .pipeline(pipeline.get())
+                .endpoint(connection.armEndpointNoSlash())
+                .subscriptionId(subscription)
+                .defaultPollInterval(poll)
+                .buildClient());
+        this.compute = new Lazy<>(() -> new ComputeManagementClientBuilder()
+                .pipeline(pipeline.get())
+                .endpoint(connection.armEndpointNoSlash())
+                .subscriptionId(subscription)
+                .defaultPollInterval(poll)
+                .buildClient());
+        this.network = new Lazy<>(() -> new NetworkManagementClientBuilder()
+                .pipeline(pipeline.get())
+                .endpoint(connection.armEndpointNoSlash())
+                .subscriptionId(subscription)
+                .defaultPollInterval(poll)
+                .buildClient());
+        this.keyVault = new Lazy<>(() -> new KeyVaultManagementClientBuilder()
+                .pipeline(pipeline.get())
+                .endpoint(connection.armEndpointNoSlash())
+                .subscriptionId(subscription)
+                .defaultPollInterval(poll)
+                .buildClient());
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    String subscription() {
+        return subscription;
+    }
+
+    HttpPipeline pipeline() {
+        return pipeline.get();
+    }
+
+    ResourceManagementClient resources() {
+        return resources.get();
+    }
+
+    ComputeManagementClient compute() {
+        return compute.get();
+    }
+
+    NetworkManagementClient network() {
+        return network.get();
+    }
+
+    KeyVaultManagementClient keyVault() {
+        return keyVault.get();
+    }
+
+    HttpClient httpClient() {
+        HttpClient c = connection.httpClient();
+        return c != null ? c : HttpClient.createDefault();
+    }
+
+    private HttpPipeline buildPipeline() {
+        AzureSettings s = connection.settings();
+        List<HttpPipelinePolicy> policies = new ArrayList<>();
+        policies.add(new UserAgentPolicy("azure-gahp"));
+        policies.add(new RequestIdPolicy());
+        policies.add(new RetryPolicy(new ExponentialBackoff(s.maxRetries(), Duration.ofMillis(500),
+                Duration.ofSeconds(30))));
+        policies.add(new ThrottleCountingPolicy(throttled));
+        policies.add(new AddDatePolicy());
+        policies.add(new ArmChallengeAuthenticationPolicy(connection.tokenCredential(), connection.tokenScope()));
+        return new HttpPipelineBuilder()
+                .httpClient(httpClient())
+                .policies(policies.toArray(new HttpPipelinePolicy[0]))
+                .build();
+    }
+
+    /** Thread-safe memoizing supplier. */
+    static final class Lazy<T> implements Supplier<T> {
+        private final Supplier<T> factory;
+        private volatile T value;
+
+        Lazy(Supplier<T> factory) {
+            this.factory = factory;
+        }
+
+        @Override
+        public T get() {
+            T v = value;
+            if (v == null) {
+                synchronized (this) {
+                    v = value;
+                    if (v == null) {
+                        v = factory.get();
+                        value = v;
+                    }
+                }
+            }
+            return v;
+        }
+    }
+}
