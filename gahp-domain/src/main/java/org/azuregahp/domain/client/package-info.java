@@ -1,0 +1,6 @@
+/**
+ * A small client-side API for driving any GAHP from Java: {@link org.azuregahp.domain.client.RequestLine}
+ * builds escaped request lines, {@link org.azuregahp.domain.client.ReturnLine} and
+ * {@link org.azuregahp.domain.client.ResultLine} read what the server writes.
+ */
+package org.azuregahp.domain.client;
