@@ -442,7 +442,7 @@ final class Syntaxes {
         if (rest.size() == 2) {
             return new ResourceRef(nonEmpty(rest.get(0), "the resource group"), nonEmpty(rest.get(1), "the name"));
         }
-        throw new Bad("expected <name> or <resource-group> <name>, got " + rest.size() + " arguments");
+        throw new Bad("too many arguments: expected <name> or <resource-group> <name>, got " + rest.size());
     }
 
     private static String nonEmpty(String v, String what) {

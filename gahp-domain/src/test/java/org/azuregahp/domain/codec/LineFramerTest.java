@@ -1,0 +1,140 @@
+package org.azuregahp.domain.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class LineFramerTest {
+
+    private static List<FramedLine> feedInChunks(LineFramer f, byte[] data, int chunk) {
+        List<FramedLine> out = new ArrayList<>();
+        for (int i = 0; i < data.length; i += chunk) {
+            out.addAll(f.feed(data, i, Math.min(chunk, data.length - i)));
+        }
+        f.finish().ifPresent(out::add);
+        return out;
+    }
+
+    private static List<String> texts(List<FramedLine> lines) {
+        return lines.stream().map(FramedLine::text).toList();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 5, 7, 64, 4096})
+    void anyChunkSplitGivesTheSameLines(int chunk) {
+        byte[] data = "COMMANDS\r\nRESPONSE_PREFIX GAHP:\r\nAZURE_PING 2 /c\\ d sub\nüñí☃😀\r\nlast"
+                .getBytes(StandardCharsets.UTF_8);
+        List<FramedLine> lines = feedInChunks(new LineFramer(), data, chunk);
+        assertThat(texts(lines)).containsExactly("COMMANDS", "RESPONSE_PREFIX GAHP:", "AZURE_PING 2 /c\\ d sub",
+                "üñí☃😀", "last");
+        assertThat(lines).noneMatch(FramedLine::oversized);
+        assertThat(lines.get(0).bytes()).isEqualTo(8);
+    }
+
+    @Test
+    void twoLinesInOneChunkAndNothingLeftOver() {
+        LineFramer f = new LineFramer();
+        byte[] d = "A\r\nB\r\n".getBytes(StandardCharsets.US_ASCII);
+        assertThat(texts(f.feed(d, 0, d.length))).containsExactly("A", "B");
+        assertThat(f.finish()).isEmpty();
+    }
+
+    @Test
+    void crSplitFromItsLfIsStillDropped() {
+        LineFramer f = new LineFramer();
+        byte[] a = "RESULTS\r".getBytes(StandardCharsets.US_ASCII);
+        assertThat(f.feed(a, 0, a.length)).isEmpty();
+        assertThat(texts(f.feed(new byte[] {'\n'}, 0, 1))).containsExactly("RESULTS");
+    }
+
+    @Test
+    void onlyOneCrBeforeLfIsDroppedAndLoneCrStays() {
+        LineFramer f = new LineFramer();
+        byte[] d = "a\r\r\nb\rc\n".getBytes(StandardCharsets.US_ASCII);
+        assertThat(texts(f.feed(d, 0, d.length))).containsExactly("a\r", "b\rc");
+    }
+
+    @Test
+    void multibyteCharacterSplitAcrossChunksDecodes() {
+        byte[] d = "x☃y\n".getBytes(StandardCharsets.UTF_8); // ☃ is 3 bytes
+        LineFramer f = new LineFramer();
+        List<FramedLine> out = new ArrayList<>();
+        out.addAll(f.feed(d, 0, 2));
+        out.addAll(f.feed(d, 2, 1));
+        out.addAll(f.feed(d, 3, d.length - 3));
+        assertThat(texts(out)).containsExactly("x☃y");
+    }
+
+    @Test
+    void invalidUtf8BecomesReplacementCharacterWithoutThrowing() {
+        byte[] d = {'a', (byte) 0xC3, '(', 'b', (byte) 0xFF, '\n'};
+        List<FramedLine> out = new LineFramer().feed(d, 0, d.length);
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).text()).isEqualTo("a\uFFFD(b\uFFFD");
+        assertThat(out.get(0).bytes()).isEqualTo(5);
+    }
+
+    @Test
+    void nulBytesPassThrough() {
+        byte[] d = {'a', 0, 'b', '\n'};
+        assertThat(texts(new LineFramer().feed(d, 0, d.length))).containsExactly("a\u0000b");
+    }
+
+    @Test
+    void emptyLinesAreLines() {
+        byte[] d = "\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        assertThat(texts(new LineFramer().feed(d, 0, d.length))).containsExactly("", "");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3, 16, 1000})
+    void oversizedLineIsReportedOnceThenTheNextLineIsFine(int chunk) {
+        LineFramer f = new LineFramer(10);
+        byte[] d = "0123456789ABCDEF\r\nRESULTS\r\n0123456789\r\n".getBytes(StandardCharsets.US_ASCII);
+        List<FramedLine> lines = feedInChunks(f, d, chunk);
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).isEqualTo(FramedLine.oversized(16));
+        assertThat(lines.get(1)).isEqualTo(FramedLine.of("RESULTS", 7));
+        assertThat(lines.get(2)).isEqualTo(FramedLine.of("0123456789", 10)); // exactly the limit, CR not counted
+    }
+
+    @Test
+    void oversizedLineIsNotBufferedBeyondTheLimit() {
+        LineFramer f = new LineFramer(1024);
+        byte[] chunk = new byte[64 * 1024];
+        java.util.Arrays.fill(chunk, (byte) 'x');
+        for (int i = 0; i < 1000; i++) { // 64 MB, would not fit the test's heap budget if kept
+            assertThat(f.feed(chunk, 0, chunk.length)).isEmpty();
+        }
+        List<FramedLine> end = f.feed(new byte[] {'\n', 'o', 'k', '\n'}, 0, 4);
+        assertThat(end).containsExactly(FramedLine.oversized(64L * 1024 * 1000), FramedLine.of("ok", 2));
+    }
+
+    @Test
+    void unterminatedLastLineComesFromFinishWithoutItsCr() {
+        LineFramer f = new LineFramer();
+        byte[] d = "QUIT\r".getBytes(StandardCharsets.US_ASCII);
+        assertThat(f.feed(d, 0, d.length)).isEmpty();
+        assertThat(f.finish()).contains(FramedLine.of("QUIT", 4));
+        assertThat(f.finish()).isEmpty();
+    }
+
+    @Test
+    void oversizedUnterminatedLastLineIsReportedAtFinish() {
+        LineFramer f = new LineFramer(4);
+        byte[] d = "123456".getBytes(StandardCharsets.US_ASCII);
+        f.feed(d, 0, d.length);
+        assertThat(f.finish()).contains(FramedLine.oversized(6));
+    }
+
+    @Test
+    void defaultLimitIsOneMebibyte() {
+        assertThat(LineFramer.DEFAULT_MAX_LINE_BYTES).isEqualTo(1 << 20);
+        assertThat(new LineFramer().maxLineBytes()).isEqualTo(1 << 20);
+    }
+}
