@@ -1,0 +1,48 @@
+package org.azuregahp.fake;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.azuregahp.ports.DeletionSchedules;
+import org.azuregahp.ports.ScheduledDeletion;
+
+/**
+ * Scheduled deletions of resource groups. The group need not exist yet; when the time comes (per
+ * the cloud's clock) it is deleted if it exists and the schedule goes away either way.
+ */
+final class FakeDeletionSchedules implements DeletionSchedules {
+    private final World world;
+    private final Runner runner;
+    private final String subscription;
+
+    FakeDeletionSchedules(World world, Runner runner, String subscription) {
+        this.world = world;
+        this.runner = runner;
+        this.subscription = subscription;
+    }
+
+    @Override
+    public CompletionStage<Void> schedule(ScheduledDeletion deletion) {
+        Runner.Op<Void> op = new Runner.Op<>(Azure.OpKind.CHANGE, 1) {
+            @Override
+            CompletionStage<Void> step(int i) {
+                Azure.checkResourceGroupName(deletion.resourceGroup());
+                String location = deletion.location() == null ? null : Azure.checkLocation(deletion.location());
+                world.schedule(subscription, deletion.resourceGroup(), location, deletion.at());
+                return CompletableFuture.completedFuture(null);
+            }
+        };
+        op.location = deletion.location();
+        return runner.run(op);
+    }
+
+    @Override
+    public CompletionStage<Void> cancel(String resourceGroup) {
+        return runner.run(new Runner.Op<Void>(Azure.OpKind.CHANGE, 1) {
+            @Override
+            CompletionStage<Void> step(int i) {
+                world.cancelSchedule(subscription, resourceGroup);
+                return CompletableFuture.completedFuture(null);
+            }
+        });
+    }
+}

@@ -1,0 +1,355 @@
+package org.azuregahp.fake;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.azuregahp.fake.FakeVirtualMachines.Creates;
+import org.azuregahp.fake.FakeVirtualMachines.Network;
+import org.azuregahp.fake.Model.Group;
+import org.azuregahp.fake.Model.Instance;
+import org.azuregahp.fake.Model.Res;
+import org.azuregahp.fake.Model.Subscription;
+import org.azuregahp.fake.Model.Vault;
+import org.azuregahp.fake.Model.Vmss;
+import org.azuregahp.ports.CloudException;
+import org.azuregahp.ports.OsType;
+import org.azuregahp.ports.PublicIpChoice;
+import org.azuregahp.ports.ResourceRef;
+import org.azuregahp.ports.ScaleSetSpec;
+import org.azuregahp.ports.ScaleSetStatus;
+import org.azuregahp.ports.ScaleSets;
+import org.azuregahp.ports.VaultSecretRef;
+
+/**
+ * Scale sets, each in a resource group of its own with a network, a load balancer and (with a
+ * secret) a user-assigned identity.
+ *
+ * <p>Capacity: Azure's {@code singlePlacementGroup=true} limits a set to 100 VMs; this fake sets it
+ * to false by itself when a set is created with, or scaled to, more than 100 (as one would in an
+ * ARM template), so only more than 1,000 is an error.
+ */
+final class FakeScaleSets implements ScaleSets {
+    static final int MAX_CAPACITY = 1000;
+    static final int SINGLE_PLACEMENT_GROUP_MAX = 100;
+
+    private final World world;
+    private final Runner runner;
+    private final String subscription;
+
+    FakeScaleSets(World world, Runner runner, String subscription) {
+        this.world = world;
+        this.runner = runner;
+        this.subscription = subscription;
+    }
+
+    static void checkCapacity(String name, int capacity) {
+        if (capacity < 0 || capacity > MAX_CAPACITY) {
+            throw new CloudException(CloudException.INVALID_PARAMETER, "The value " + capacity
+                    + " of parameter 'sku.capacity' of virtual machine scale set '" + name
+                    + "' is out of range. The value must be between 0 and " + MAX_CAPACITY
+                    + ", inclusive (at most " + SINGLE_PLACEMENT_GROUP_MAX
+                    + " with singlePlacementGroup set to true). Target: 'sku.capacity'");
+        }
+    }
+
+    @Override
+    public CompletionStage<Void> create(ScaleSetSpec spec) {
+        String fingerprint = Azure.fingerprint(spec.machine(), spec.capacity(), spec.secret());
+        String name = spec.name();
+        Runner.Op<Void> op = new Runner.Op<>(Azure.OpKind.CREATE, 0, 0, 0, 1) {
+            Group g;
+            Vmss vmss;
+            Network network;
+
+            @Override
+            CompletionStage<Void> step(int i) {
+                if (i == 0) {
+                    Azure.checkMachine(spec.machine());
+                    checkCapacity(name, spec.capacity());
+                    Group existing = world.group(subscription, name);
+                    if (existing != null) {
+                        return Creates.existing(existing, "vmss", fingerprint, "A virtual machine scale set", name);
+                    }
+                    Network joined = Creates.joinNetwork(world, subscription, spec.machine());
+                    Res externalPip = null;
+                    if (spec.machine().publicIp() instanceof PublicIpChoice.Existing e) {
+                        externalPip = world.existingPublicIp(e.resourceId());
+                    }
+                    if (spec.secret() != null) {
+                        FakeSecretVaults.requireSecret(world, subscription, spec.secret());
+                    }
+                    g = world.newGroup(subscription, name, Azure.normalizeLocation(spec.machine().location()));
+                    g.tags.put(Model.NAME_TAG, name);
+                    g.ownerKind = "vmss";
+                    g.fingerprint = fingerprint;
+                    g.creation = self;
+                    network = joined != null ? joined : Creates.defaultNetwork(g, spec.machine());
+                    Res lb = new Res(Model.LB, name + "-lb");
+                    lb.props.put("sku", "Standard");
+                    if (spec.machine().publicIp() instanceof PublicIpChoice.New) {
+                        Res pip = Creates.newPublicIp(world, g, name + "-lb-ip");
+                        lb.props.put("frontendPublicIpAddress", Model.id(subscription, g.name, Model.PIP, pip.name));
+                        lb.props.put("frontendIpAddress", pip.str("ipAddress"));
+                    } else if (externalPip != null) {
+                        String id = ((PublicIpChoice.Existing) spec.machine().publicIp()).resourceId();
+                        lb.props.put("frontendPublicIpAddress", id);
+                        lb.props.put("frontendIpAddress", externalPip.str("ipAddress"));
+                        lb.props.put("existingPublicIpAddressId", id);
+                        externalPip.props.put("attachedTo", Model.id(subscription, g.name, Model.LB, lb.name));
+                    }
+                    g.add(lb);
+                    return null;
+                }
+                if (g.removed) {
+                    throw Azure.canceled(g.name);
+                }
+                if (i == 1) {
+                    if (spec.secret() != null) {
+                        Vault vault = FakeSecretVaults.requireSecret(world, subscription, spec.secret());
+                        Res identity = new Res(Model.IDENTITY, name + "-identity");
+                        String principal = world.newGuid();
+                        identity.props.put("principalId", principal);
+                        identity.props.put("clientId", world.newGuid());
+                        VaultSecretRef s = spec.secret();
+                        identity.props.put("secretAccess", Model.id(vault.subscription, vault.group, Model.VAULT,
+                                vault.name) + "/secrets/" + s.secretName());
+                        g.add(identity);
+                        vault.principals.add(principal);
+                    }
+                    world.changed();
+                    return null;
+                }
+                if (i == 2) {
+                    vmss = new Vmss(name);
+                    vmss.displayName = name;
+                    vmss.location = g.location;
+                    vmss.size = Azure.checkSize(spec.machine().size(), g.location).name();
+                    vmss.osType = spec.machine().effectiveOsType() == OsType.WINDOWS ? "Windows" : "Linux";
+                    vmss.capacity = spec.capacity();
+                    vmss.singlePlacementGroup = spec.capacity() <= SINGLE_PLACEMENT_GROUP_MAX;
+                    vmss.provisioningState = "creating";
+                    vmss.fingerprint = fingerprint;
+                    vmss.tags.put(Model.NAME_TAG, name);
+                    spec.machine().tags().forEach((k, v) -> vmss.tags.put(k, v == null ? "" : v));
+                    vmss.props.put("image", spec.machine().image().toString());
+                    vmss.props.put("subnet", network.subnetId());
+                    if (spec.secret() != null) {
+                        vmss.props.put("identity", Model.id(subscription, g.name, Model.IDENTITY, name + "-identity"));
+                        vmss.props.put("secret", spec.secret().vaultName() + "/" + spec.secret().secretName());
+                    }
+                    for (int n = 0; n < spec.capacity(); n++) {
+                        vmss.instances.add(new Instance(vmss.nextInstanceId++, "creating", "starting"));
+                    }
+                    g.add(vmss);
+                    world.changed();
+                    return null;
+                }
+                if (!g.deleting()) {
+                    vmss.provisioningState = "succeeded";
+                    for (Instance in : vmss.instances) {
+                        in.provisioningState = "succeeded";
+                        in.powerState = "running";
+                    }
+                }
+                world.changed();
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            void rollback() {
+                if (g != null) {
+                    world.removeGroup(g);
+                }
+            }
+        };
+        op.location = spec.machine().location();
+        op.size = spec.machine().size();
+        return runner.run(op);
+    }
+
+    /** Finds a scale set or fails with "could not be found". */
+    private Vmss find(ResourceRef ref) {
+        String group = ref.groupOrName();
+        Group g = world.group(subscription, group);
+        Vmss vmss = g == null ? null : g.vmss(ref.name());
+        if (vmss == null) {
+            throw Azure.resourceNotFound(Model.VMSS, ref.name(), group, "the virtual machine scale set");
+        }
+        if (g.deleting()) {
+            throw Azure.groupBeingDeleted(g.name);
+        }
+        return vmss;
+    }
+
+    @Override
+    public CompletionStage<Void> delete(ResourceRef ref) {
+        return runner.run(new Runner.Op<Void>(Azure.OpKind.CHANGE, 0, 1) {
+            Group g;
+            Vmss vmss;
+            String prev;
+
+            @Override
+            CompletionStage<Void> step(int i) {
+                if (i == 0) {
+                    String group = ref.groupOrName();
+                    g = world.group(subscription, group);
+                    vmss = g == null ? null : g.vmss(ref.name());
+                    boolean creating = vmss == null && g != null && "vmss".equals(g.ownerKind)
+                            && g.creation != null && !g.creation.isDone()
+                            && Model.key(g.name).equals(Model.key(ref.name()));
+                    if (vmss == null && !creating) {
+                        throw Azure.resourceNotFound(Model.VMSS, ref.name(), group, "the virtual machine scale set");
+                    }
+                    if (g.deleting()) {
+                        return g.deletion.copy();
+                    }
+                    g.deletion = self;
+                    if (vmss != null) {
+                        prev = vmss.provisioningState;
+                        vmss.provisioningState = "deleting";
+                    }
+                    world.changed();
+                    return null;
+                }
+                world.removeGroup(g);
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            void rollback() {
+                if (g != null && g.deletion == self) {
+                    g.deletion = null;
+                    if (vmss != null && "deleting".equals(vmss.provisioningState)) {
+                        vmss.provisioningState = prev;
+                    }
+                    world.changed();
+                }
+            }
+        });
+    }
+
+    /** start, stop, restart and scale: mark the change at once, finish it at the latency, undo on failure. */
+    private CompletionStage<Void> change(ResourceRef ref, Azure.OpKind kind, Integer newCapacity,
+            String transitional, String target) {
+        Runner.Op<Void> op = new Runner.Op<>(kind, 0, 1) {
+            Vmss vmss;
+            List<Instance> before;
+            int capacityBefore;
+            boolean spgBefore;
+            String provisioningBefore;
+
+            @Override
+            CompletionStage<Void> step(int i) {
+                if (i == 0) {
+                    vmss = find(ref);
+                    if (!"succeeded".equals(vmss.provisioningState)) {
+                        throw new CloudException(CloudException.CONFLICT, "Another operation on virtual machine"
+                                + " scale set '" + vmss.name + "' is in progress (provisioning state '"
+                                + vmss.provisioningState + "'); retry when it has finished.");
+                    }
+                    if (newCapacity != null) {
+                        checkCapacity(vmss.name, newCapacity);
+                    }
+                    before = vmss.snapshot();
+                    capacityBefore = vmss.capacity;
+                    spgBefore = vmss.singlePlacementGroup;
+                    provisioningBefore = vmss.provisioningState;
+                    vmss.provisioningState = "updating";
+                    if (newCapacity == null) {
+                        for (Instance in : vmss.instances) {
+                            in.powerState = transitional;
+                        }
+                    } else {
+                        vmss.capacity = newCapacity;
+                        if (newCapacity > SINGLE_PLACEMENT_GROUP_MAX) {
+                            vmss.singlePlacementGroup = false;
+                        }
+                        for (int n = vmss.instances.size(); n < newCapacity; n++) {
+                            vmss.instances.add(new Instance(vmss.nextInstanceId++, "creating", "starting"));
+                        }
+                        for (int n = newCapacity; n < vmss.instances.size(); n++) {
+                            vmss.instances.get(n).provisioningState = "deleting";
+                        }
+                    }
+                    world.changed();
+                    return null;
+                }
+                if (newCapacity == null) {
+                    for (Instance in : vmss.instances) {
+                        in.powerState = target;
+                        in.provisioningState = "succeeded";
+                    }
+                } else {
+                    List<Instance> kept = new ArrayList<>();
+                    for (Instance in : vmss.instances) {
+                        if (!"deleting".equals(in.provisioningState)) {
+                            if ("creating".equals(in.provisioningState)) {
+                                in.provisioningState = "succeeded";
+                                in.powerState = "running";
+                            }
+                            kept.add(in);
+                        }
+                    }
+                    vmss.instances = kept;
+                }
+                vmss.provisioningState = "succeeded";
+                world.changed();
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            void rollback() {
+                if (before != null && !vmss.provisioningState.equals("deleting")) {
+                    vmss.instances = before;
+                    vmss.capacity = capacityBefore;
+                    vmss.singlePlacementGroup = spgBefore;
+                    vmss.provisioningState = provisioningBefore;
+                    world.changed();
+                }
+            }
+        };
+        return runner.run(op);
+    }
+
+    @Override
+    public CompletionStage<Void> start(ResourceRef scaleSet) {
+        return change(scaleSet, Azure.OpKind.GROW, null, "starting", "running");
+    }
+
+    @Override
+    public CompletionStage<Void> stop(ResourceRef scaleSet) {
+        return change(scaleSet, Azure.OpKind.CHANGE, null, "deallocating", "deallocated");
+    }
+
+    @Override
+    public CompletionStage<Void> restart(ResourceRef scaleSet) {
+        return change(scaleSet, Azure.OpKind.GROW, null, "starting", "running");
+    }
+
+    @Override
+    public CompletionStage<Void> scale(ResourceRef scaleSet, int capacity) {
+        return change(scaleSet, Azure.OpKind.GROW, capacity, null, null);
+    }
+
+    @Override
+    public CompletionStage<List<ScaleSetStatus>> list(String name) {
+        return runner.run(new Runner.Op<List<ScaleSetStatus>>(Azure.OpKind.READ, 1) {
+            @Override
+            CompletionStage<List<ScaleSetStatus>> step(int i) {
+                List<ScaleSetStatus> out = new ArrayList<>();
+                Subscription s = world.existingSubscription(subscription);
+                if (s != null) {
+                    for (Group g : s.groups.values()) {
+                        for (Res r : g.resources.values()) {
+                            if (r instanceof Vmss v && (name == null || v.displayName.equalsIgnoreCase(name))) {
+                                out.add(new ScaleSetStatus(v.displayName, v.capacity, v.statuses()));
+                            }
+                        }
+                    }
+                }
+                return CompletableFuture.completedFuture(List.copyOf(out));
+            }
+        });
+    }
+}

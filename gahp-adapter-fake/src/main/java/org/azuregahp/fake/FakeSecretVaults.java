@@ -1,0 +1,97 @@
+package org.azuregahp.fake;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.azuregahp.fake.Model.Group;
+import org.azuregahp.fake.Model.Vault;
+import org.azuregahp.ports.CloudException;
+import org.azuregahp.ports.SecretVaults;
+import org.azuregahp.ports.VaultSecretRef;
+import org.azuregahp.ports.VaultSpec;
+
+/**
+ * Key vaults. Vault names are unique across the whole fake cloud (as across Azure); a vault made
+ * by {@link #createVault} lives in a resource group named after it.
+ */
+final class FakeSecretVaults implements SecretVaults {
+    private final World world;
+    private final Runner runner;
+    private final String subscription;
+
+    FakeSecretVaults(World world, Runner runner, String subscription) {
+        this.world = world;
+        this.runner = runner;
+        this.subscription = subscription;
+    }
+
+    /** The vault holding the secret, or NOT_FOUND naming the vault or the secret. Under the world lock. */
+    static Vault requireSecret(World world, String subscription, VaultSecretRef ref) {
+        Vault v = world.vaults.get(Model.key(ref.vaultName()));
+        if (v == null || !v.subscription.equalsIgnoreCase(subscription) || !v.group.equalsIgnoreCase(ref.resourceGroup())) {
+            throw CloudException.notFound("Vault '" + ref.vaultName() + "' could not be found in resource group '"
+                    + ref.resourceGroup() + "'.");
+        }
+        if (!v.secretNames.containsKey(Model.key(ref.secretName()))) {
+            throw CloudException.notFound("Secret '" + ref.secretName() + "' could not be found in vault '"
+                    + v.name + "'.");
+        }
+        return v;
+    }
+
+    @Override
+    public CompletionStage<Void> checkSecret(VaultSecretRef secret) {
+        return runner.run(new Runner.Op<Void>(Azure.OpKind.READ, 1) {
+            @Override
+            CompletionStage<Void> step(int i) {
+                requireSecret(world, subscription, secret);
+                return CompletableFuture.completedFuture(null);
+            }
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> createVault(VaultSpec spec) {
+        Runner.Op<Void> op = new Runner.Op<>(Azure.OpKind.CHANGE, 1) {
+            @Override
+            CompletionStage<Void> step(int i) {
+                Azure.checkVaultName(spec.name());
+                String location = Azure.checkLocation(spec.location());
+                String sku = Azure.checkVaultSku(spec.sku());
+                spec.principals().forEach(Azure::checkObjectId);
+                Vault existing = world.vaults.get(Model.key(spec.name()));
+                if (existing != null) {
+                    if (!existing.subscription.equalsIgnoreCase(subscription)) {
+                        throw new CloudException("VaultAlreadyExists", "The vault name '" + spec.name()
+                                + "' is already in use. Vault names are globally unique so it is possible that the"
+                                + " name is already taken.");
+                    }
+                    if (!existing.location.equals(location)) {
+                        throw new CloudException(CloudException.CONFLICT, "A vault named '" + existing.name
+                                + "' already exists in location '" + existing.location
+                                + "'; it cannot be created in '" + location + "'.");
+                    }
+                    existing.principals.addAll(spec.principals());
+                    world.changed();
+                    return CompletableFuture.completedFuture(null);
+                }
+                Group g = world.group(subscription, spec.name());
+                if (g != null && g.deleting()) {
+                    throw Azure.groupBeingDeleted(g.name);
+                }
+                if (g == null) {
+                    g = world.newGroup(subscription, spec.name(), location);
+                }
+                Vault v = new Vault(g.subscription, g.name, spec.name());
+                v.location = location;
+                v.sku = sku;
+                v.principals.addAll(spec.principals());
+                g.add(v);
+                world.vaults.put(Model.key(v.name), v);
+                world.changed();
+                return CompletableFuture.completedFuture(null);
+            }
+        };
+        op.location = spec.location();
+        return runner.run(op);
+    }
+}

@@ -1,0 +1,150 @@
+package org.azuregahp.fake;
+
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.azuregahp.ports.CloudException;
+
+/**
+ * Runs one operation (the work of one request) as a few steps spread over the configured
+ * latency, on a shared scheduler: no thread per operation and no sleeping. Each step runs under
+ * the world lock; the operation's future completes outside it.
+ *
+ * <p>Fault injection: when the world decides at the start that the operation fails at step
+ * {@code k}, steps before {@code k} run, then at {@code k}'s time the operation rolls back what it
+ * made and fails with the drawn error.
+ */
+final class Runner {
+    private final World world;
+    private final ScheduledExecutorService scheduler;
+    private final long latencyNanos;
+    private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    Runner(World world, ScheduledExecutorService scheduler, long latencyNanos) {
+        this.world = world;
+        this.scheduler = scheduler;
+        this.latencyNanos = latencyNanos;
+    }
+
+    /** One operation. {@link #at} gives each step's time as a fraction of the latency. */
+    abstract static class Op<T> {
+        final Azure.OpKind kind;
+        final double[] at;
+        /** For the wording of injected quota errors. */
+        String location;
+        String size;
+        /** The operation's own future (set before step 0), for later duplicates to wait on. */
+        CompletableFuture<T> self;
+
+        Op(Azure.OpKind kind, double... at) {
+            this.kind = kind;
+            this.at = at;
+        }
+
+        /** Runs step {@code i} under the world lock: null to go on, or the stage that ends the operation. */
+        abstract CompletionStage<T> step(int i);
+
+        /** Undoes what the steps made, under the world lock; must be safe to call at any point. */
+        void rollback() {
+        }
+    }
+
+    <T> CompletableFuture<T> run(Op<T> op) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        op.self = result;
+        if (closed) {
+            result.completeExceptionally(closedError());
+            return result;
+        }
+        World.Fault fault;
+        synchronized (world) {
+            fault = world.drawFault(op.kind, op.at.length, op.location, op.size);
+        }
+        pending.add(result);
+        result.whenComplete((v, e) -> pending.remove(result));
+        advance(op, fault, result, 0, System.nanoTime());
+        return result;
+    }
+
+    private <T> void advance(Op<T> op, World.Fault fault, CompletableFuture<T> result, int first, long start) {
+        int i = first;
+        while (!result.isDone() && i < op.at.length) {
+            boolean failNow = fault != null && fault.step() == i;
+            double fraction = failNow ? faultFraction(op, i) : op.at[i];
+            long wait = start + (long) (fraction * latencyNanos) - System.nanoTime();
+            if (latencyNanos > 0 && wait > 0) {
+                int next = i;
+                try {
+                    scheduler.schedule(() -> advance(op, fault, result, next, start), wait, TimeUnit.NANOSECONDS);
+                } catch (RejectedExecutionException e) {
+                    result.completeExceptionally(closedError());
+                }
+                return;
+            }
+            if (failNow) {
+                synchronized (world) {
+                    op.rollback();
+                }
+                result.completeExceptionally(fault.error());
+                return;
+            }
+            CompletionStage<T> out;
+            try {
+                synchronized (world) {
+                    out = op.step(i);
+                }
+            } catch (RuntimeException e) {
+                synchronized (world) {
+                    op.rollback();
+                }
+                result.completeExceptionally(e instanceof CloudException ? e
+                        : new CloudException(CloudException.INTERNAL, "The fake cloud failed: " + e));
+                return;
+            }
+            if (out != null) {
+                out.whenComplete((v, e) -> {
+                    if (e == null) {
+                        result.complete(v);
+                    } else {
+                        result.completeExceptionally(e instanceof CompletionException && e.getCause() != null
+                                ? e.getCause() : e);
+                    }
+                });
+                return;
+            }
+            i++;
+        }
+        if (!result.isDone()) {
+            result.completeExceptionally(new CloudException(CloudException.INTERNAL,
+                    "The fake cloud's operation ended without a result."));
+        }
+    }
+
+    private static double faultFraction(Op<?> op, int i) {
+        int n = op.at.length;
+        return n == 1 ? op.at[0] : Math.max(op.at[i], (double) i / (n - 1));
+    }
+
+    /** Fails every operation still under way; later operations fail at once. */
+    void close() {
+        closed = true;
+        for (CompletableFuture<?> f : pending.toArray(new CompletableFuture<?>[0])) {
+            f.completeExceptionally(closedError());
+        }
+    }
+
+    int pendingCount() {
+        return pending.size();
+    }
+
+    private static CloudException closedError() {
+        return new CloudException(CloudException.NOT_AVAILABLE,
+                "The fake cloud was closed before the operation finished.");
+    }
+}

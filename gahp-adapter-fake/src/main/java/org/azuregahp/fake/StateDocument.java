@@ -1,0 +1,280 @@
+package org.azuregahp.fake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.azuregahp.fake.Model.Group;
+import org.azuregahp.fake.Model.Instance;
+import org.azuregahp.fake.Model.Res;
+import org.azuregahp.fake.Model.Subscription;
+import org.azuregahp.fake.Model.Vault;
+import org.azuregahp.fake.Model.Vm;
+import org.azuregahp.fake.Model.Vmss;
+import org.azuregahp.ports.VmCreated;
+import org.azuregahp.ports.credentials.Secret;
+
+/**
+ * The state document: every subscription with its resource groups (name, location, tags) and
+ * their resources (Azure {@code type}, {@code name} and properties), and the pending deletion
+ * schedules. Vault secrets appear by name only: values may be seeded in a loaded document but are
+ * never written.
+ */
+final class StateDocument {
+    private StateDocument() {
+    }
+
+    /** The document as plain maps and lists. Under the world lock. */
+    static Map<String, Object> snapshot(World world) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("version", 1);
+        List<Object> subs = new ArrayList<>();
+        for (Subscription s : world.subscriptions.values()) {
+            Map<String, Object> sm = new LinkedHashMap<>();
+            sm.put("id", s.id);
+            List<Object> groups = new ArrayList<>();
+            for (Group g : s.groups.values()) {
+                Map<String, Object> gm = new LinkedHashMap<>();
+                gm.put("name", g.name);
+                gm.put("location", g.location);
+                gm.put("tags", new LinkedHashMap<>(g.tags));
+                List<Object> resources = new ArrayList<>();
+                for (Res r : g.resources.values()) {
+                    resources.add(r.toJson());
+                }
+                gm.put("resources", resources);
+                groups.add(gm);
+            }
+            sm.put("resourceGroups", groups);
+            subs.add(sm);
+        }
+        root.put("subscriptions", subs);
+        List<Object> schedules = new ArrayList<>();
+        for (Map<String, World.Schedule> m : world.schedules.values()) {
+            for (World.Schedule d : m.values()) {
+                Map<String, Object> dm = new LinkedHashMap<>();
+                dm.put("subscription", d.subscription());
+                dm.put("resourceGroup", d.resourceGroup());
+                dm.put("location", d.location());
+                dm.put("at", d.at().toString());
+                schedules.add(dm);
+            }
+        }
+        root.put("deletionSchedules", schedules);
+        return root;
+    }
+
+    /**
+     * Fills an empty world from a document. Operations under way when it was written are taken as
+     * finished (the cloud would have finished them). Throws IllegalArgumentException saying what is
+     * wrong, never quoting a value.
+     */
+    static void load(World world, JsonNode root, ObjectMapper mapper) {
+        if (!root.isObject()) {
+            throw new IllegalArgumentException("the document is not a JSON object");
+        }
+        for (JsonNode sn : array(root, "subscriptions", "the document")) {
+            String subId = text(sn, "id", "a subscription");
+            Subscription sub = world.subscription(subId);
+            for (JsonNode gn : array(sn, "resourceGroups", "subscription " + subId)) {
+                String gname = text(gn, "name", "a resource group");
+                if (sub.group(gname) != null) {
+                    throw new IllegalArgumentException("resource group " + gname + " appears twice");
+                }
+                String where = "resource group " + gname;
+                String location = gn.hasNonNull("location") ? gn.get("location").asText() : "westeurope";
+                Group g = world.newGroup(sub.id, gname, Azure.normalizeLocation(location));
+                g.tags.putAll(stringMap(gn.get("tags"), where));
+                for (JsonNode rn : array(gn, "resources", where)) {
+                    loadResource(world, g, rn, mapper);
+                }
+            }
+        }
+        for (JsonNode dn : array(root, "deletionSchedules", "the document")) {
+            String sub = text(dn, "subscription", "a deletion schedule");
+            String rg = text(dn, "resourceGroup", "a deletion schedule");
+            Instant at = instant(text(dn, "at", "a deletion schedule"), "the deletion schedule of " + rg);
+            world.schedule(sub, rg, dn.hasNonNull("location") ? dn.get("location").asText() : null, at);
+        }
+    }
+
+    private static final Set<String> VM_KEYS = Set.of("type", "name", "location", "vmId", "size", "osType",
+            "provisioningState", "powerState", "publicIpAddress", "existingPublicIpAddressId", "tags",
+            "specFingerprint", "deallocateAt");
+    private static final Set<String> VMSS_KEYS = Set.of("type", "name", "location", "size", "osType", "capacity",
+            "singlePlacementGroup", "provisioningState", "powerState", "instances", "tags", "specFingerprint");
+    private static final Set<String> VAULT_KEYS = Set.of("type", "name", "location", "sku", "vaultUri",
+            "accessPolicies", "secrets");
+
+    private static void loadResource(World world, Group g, JsonNode rn, ObjectMapper mapper) {
+        String where = "resource group " + g.name;
+        String type = text(rn, "type", "a resource in " + where);
+        String name = text(rn, "name", "a resource in " + where);
+        where = type + "/" + name + " in resource group " + g.name;
+        if (g.find(type, name) != null) {
+            throw new IllegalArgumentException(where + " appears twice");
+        }
+        Res r;
+        Set<String> handled;
+        if (type.equalsIgnoreCase(Model.VM)) {
+            Vm vm = new Vm(name);
+            vm.tags.putAll(stringMap(rn.get("tags"), where));
+            vm.displayName = vm.tags.getOrDefault(Model.NAME_TAG, g.name);
+            vm.location = rn.hasNonNull("location") ? Azure.normalizeLocation(rn.get("location").asText()) : g.location;
+            vm.vmId = rn.hasNonNull("vmId") ? rn.get("vmId").asText() : world.newGuid();
+            vm.size = rn.hasNonNull("size") ? rn.get("size").asText() : "Standard_B1s";
+            vm.osType = rn.hasNonNull("osType") ? rn.get("osType").asText() : "Linux";
+            vm.provisioningState = "succeeded";
+            String power = rn.hasNonNull("powerState") ? rn.get("powerState").asText() : "running";
+            vm.powerState = switch (power) {
+                case "starting" -> "running";
+                case "deallocating" -> "deallocated";
+                case "stopping" -> "stopped";
+                default -> power;
+            };
+            vm.publicIp = rn.hasNonNull("publicIpAddress") ? rn.get("publicIpAddress").asText() : null;
+            vm.externalPublicIpId = rn.hasNonNull("existingPublicIpAddressId")
+                    ? rn.get("existingPublicIpAddressId").asText() : null;
+            vm.fingerprint = rn.hasNonNull("specFingerprint") ? rn.get("specFingerprint").asText() : null;
+            vm.deallocateAt = rn.hasNonNull("deallocateAt") ? instant(rn.get("deallocateAt").asText(), where) : null;
+            if (vm.fingerprint != null) {
+                g.ownerKind = "vm";
+                g.fingerprint = vm.fingerprint;
+                g.creation = CompletableFuture.completedFuture(new VmCreated(vm.vmId, vm.publicIp));
+            }
+            r = vm;
+            handled = VM_KEYS;
+        } else if (type.equalsIgnoreCase(Model.VMSS)) {
+            Vmss v = new Vmss(name);
+            v.tags.putAll(stringMap(rn.get("tags"), where));
+            v.displayName = v.tags.getOrDefault(Model.NAME_TAG, g.name);
+            v.location = rn.hasNonNull("location") ? Azure.normalizeLocation(rn.get("location").asText()) : g.location;
+            v.size = rn.hasNonNull("size") ? rn.get("size").asText() : "Standard_B1s";
+            v.osType = rn.hasNonNull("osType") ? rn.get("osType").asText() : "Linux";
+            v.provisioningState = "succeeded";
+            v.fingerprint = rn.hasNonNull("specFingerprint") ? rn.get("specFingerprint").asText() : null;
+            int maxId = -1;
+            JsonNode instances = rn.get("instances");
+            if (instances != null && !instances.isNull()) {
+                if (!instances.isArray()) {
+                    throw new IllegalArgumentException(where + ": instances is not an array");
+                }
+                for (JsonNode in : instances) {
+                    int id = in.path("instanceId").asInt(maxId + 1);
+                    String power = in.path("powerState").asText("running");
+                    power = power.equals("starting") ? "running" : power.equals("deallocating") ? "deallocated" : power;
+                    if (!"deleting".equals(in.path("provisioningState").asText())) {
+                        v.instances.add(new Instance(id, "succeeded", power));
+                    }
+                    maxId = Math.max(maxId, id);
+                }
+            }
+            v.nextInstanceId = maxId + 1;
+            v.capacity = rn.path("capacity").asInt(v.instances.size());
+            v.singlePlacementGroup = rn.path("singlePlacementGroup").asBoolean(v.capacity <= 100);
+            if (v.fingerprint != null) {
+                g.ownerKind = "vmss";
+                g.fingerprint = v.fingerprint;
+                g.creation = CompletableFuture.completedFuture(null);
+            }
+            r = v;
+            handled = VMSS_KEYS;
+        } else if (type.equalsIgnoreCase(Model.VAULT)) {
+            Vault v = new Vault(g.subscription, g.name, name);
+            v.location = rn.hasNonNull("location") ? Azure.normalizeLocation(rn.get("location").asText()) : g.location;
+            v.sku = rn.path("sku").asText("standard");
+            for (JsonNode p : array(rn, "accessPolicies", where)) {
+                v.principals.add(p.asText());
+            }
+            for (JsonNode s : array(rn, "secrets", where)) {
+                if (s.isTextual()) {
+                    v.putSecret(s.asText(), null);
+                } else if (s.isObject() && s.hasNonNull("name")) {
+                    JsonNode value = s.get("value");
+                    v.putSecret(s.get("name").asText(), value == null || value.isNull() ? null : new Secret(value.asText()));
+                } else {
+                    throw new IllegalArgumentException(where + ": a secret is neither a name nor {\"name\":...}");
+                }
+            }
+            if (world.vaults.containsKey(Model.key(name))) {
+                throw new IllegalArgumentException("vault " + name + " appears twice (vault names are unique)");
+            }
+            world.vaults.put(Model.key(name), v);
+            r = v;
+            handled = VAULT_KEYS;
+        } else {
+            r = new Res(canonicalType(type), name);
+            handled = Set.of("type", "name");
+            if (r.type.equals(Model.PIP) && rn.hasNonNull("ipAddress")) {
+                world.reserveIp(rn.get("ipAddress").asText());
+            }
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = ((ObjectNode) rn).fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!handled.contains(e.getKey())) {
+                r.props.put(e.getKey(), mapper.convertValue(e.getValue(), Object.class));
+            }
+        }
+        g.add(r);
+    }
+
+    private static String canonicalType(String type) {
+        for (String t : List.of(Model.VM, Model.DISK, Model.VMSS, Model.NIC, Model.PIP, Model.VNET, Model.NSG,
+                Model.LB, Model.VAULT, Model.IDENTITY)) {
+            if (t.equalsIgnoreCase(type)) {
+                return t;
+            }
+        }
+        return type;
+    }
+
+    private static Iterable<JsonNode> array(JsonNode parent, String field, String where) {
+        JsonNode n = parent.get(field);
+        if (n == null || n.isNull()) {
+            return List.of();
+        }
+        if (!n.isArray()) {
+            throw new IllegalArgumentException(where + ": '" + field + "' is not an array");
+        }
+        return n;
+    }
+
+    private static String text(JsonNode n, String field, String where) {
+        if (!n.isObject()) {
+            throw new IllegalArgumentException(where + " is not a JSON object");
+        }
+        JsonNode v = n.get(field);
+        if (v == null || !v.isTextual() || v.asText().isEmpty()) {
+            throw new IllegalArgumentException(where + " has no '" + field + "' text");
+        }
+        return v.asText();
+    }
+
+    private static Map<String, String> stringMap(JsonNode n, String where) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (n == null || n.isNull()) {
+            return out;
+        }
+        if (!n.isObject()) {
+            throw new IllegalArgumentException(where + ": tags are not a JSON object");
+        }
+        n.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().isNull() ? "" : e.getValue().asText()));
+        return out;
+    }
+
+    private static Instant instant(String s, String where) {
+        try {
+            return Instant.parse(s);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(where + ": a time is not an ISO-8601 instant (e.g. 2026-11-27T10:00:00Z)");
+        }
+    }
+}
