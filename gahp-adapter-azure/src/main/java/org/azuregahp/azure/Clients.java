@@ -4,7 +4,6 @@ import com.azure.core.http.HttpClient;
 import com.azure.core.http.HttpPipeline;
 import com.azure.core.http.HttpPipelineBuilder;
 import com.azure.core.http.policy.AddDatePolicy;
-import com.azure.core.http.policy.ExponentialBackoff;
 import com.azure.core.http.policy.HttpPipelinePolicy;
 import com.azure.core.http.policy.RequestIdPolicy;
 import com.azure.core.http.policy.RetryPolicy;
@@ -111,7 +110,7 @@ final class Clients {
         List<HttpPipelinePolicy> policies = new ArrayList<>();
         policies.add(new UserAgentPolicy("azure-gahp"));
         policies.add(new RequestIdPolicy());
-        policies.add(new RetryPolicy(new ExponentialBackoff(s.maxRetries(), Duration.ofMillis(500),
+        policies.add(new RetryPolicy(new BoundedRetry(s.maxRetries(), Duration.ofMillis(500),
                 Duration.ofSeconds(30))));
         policies.add(new ThrottleCountingPolicy(throttled));
         policies.add(new AddDatePolicy());
