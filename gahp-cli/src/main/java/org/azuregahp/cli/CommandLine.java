@@ -1,0 +1,339 @@
+package org.azuregahp.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.stream.Collectors;
+
+import org.azuregahp.cli.Settings.CloudKind;
+import org.azuregahp.cli.Settings.LogLevel;
+
+/**
+ * The command line: one table of options drives parsing, the {@code AZURE_GAHP_<NAME>} environment
+ * variables and the {@code --help} text. A flag wins over its environment variable.
+ *
+ * <p>Parsing is total: {@link #parse} returns a {@link Outcome} and never throws on bad input.
+ */
+final class CommandLine {
+
+    static final String ENV_PREFIX = "AZURE_GAHP_";
+
+    /** What the command line asks for. */
+    sealed interface Outcome permits Run, Help, Version, UsageError {
+    }
+
+    /** Start a session with these settings. */
+    record Run(Settings settings) implements Outcome {
+    }
+
+    /** Print {@link #helpText()} and exit 0. */
+    record Help() implements Outcome {
+    }
+
+    /** Print the version and exit 0. */
+    record Version() implements Outcome {
+    }
+
+    /** Print the message on stderr and exit 2. */
+    record UsageError(String message) implements Outcome {
+    }
+
+    /**
+     * One option. {@code valueName} is null for a switch. {@code fromEnv} is false only for
+     * {@code --help} and {@code --version}, which are not settings.
+     */
+    record Option(String name, String valueName, String help, String defaultText, boolean fromEnv,
+            BiConsumer<Draft, String> apply) {
+
+        boolean isSwitch() {
+            return valueName == null;
+        }
+
+        String envName() {
+            return ENV_PREFIX + name.toUpperCase(Locale.ROOT).replace('-', '_');
+        }
+    }
+
+    /** The mutable draft options write into; frozen into {@link Settings} at the end. */
+    static final class Draft {
+        CloudKind cloud = CloudKind.AZURE;
+        Duration fakeLatency = Duration.ZERO;
+        double fakeFailureRate = 0.0;
+        Long fakeSeed;
+        Path fakeState;
+        Duration fakeVmLifetime;
+        int maxInFlight = Settings.DEFAULT_MAX_IN_FLIGHT;
+        Duration requestTimeout = Settings.DEFAULT_REQUEST_TIMEOUT;
+        int maxLineBytes = Settings.DEFAULT_MAX_LINE_BYTES;
+        Path logFile;
+        LogLevel logLevel;
+        boolean interactive;
+        boolean stdio;
+        boolean help;
+        boolean version;
+        String automationAccount;
+        String automationResourceGroup;
+        Duration azurePollInterval;
+        Integer azureMaxConcurrent;
+
+        Settings freeze() {
+            return new Settings(cloud, fakeLatency, fakeFailureRate, fakeSeed, fakeState, fakeVmLifetime, maxInFlight,
+                    requestTimeout, maxLineBytes, logFile, logLevel, interactive, stdio, automationAccount,
+                    automationResourceGroup, azurePollInterval, azureMaxConcurrent);
+        }
+    }
+
+    private static final List<Option> OPTIONS = List.of(
+            new Option("cloud", "azure|fake", "The cloud to serve: Azure itself, or the built-in fake cloud.", "azure",
+                    true, (d, v) -> d.cloud = parseEnum(CloudKind.class, v)),
+            new Option("fake-latency", "DURATION", "How long each fake cloud operation takes (0, 250ms, 2s, 1m).", "0",
+                    true, (d, v) -> d.fakeLatency = Durations.parse(v)),
+            new Option("fake-failure-rate", "P",
+                    "Probability (0..1) that a fake cloud operation fails at a random step with a realistic Azure error.",
+                    "0", true, (d, v) -> d.fakeFailureRate = parseProbability(v)),
+            new Option("fake-seed", "N", "Seed for the fake cloud's failures and ids, so runs repeat.", "random", true,
+                    (d, v) -> d.fakeSeed = parseLong(v)),
+            new Option("fake-state", "FILE",
+                    "Load the fake cloud from this JSON file at start and keep it written there.", "none (in memory)",
+                    true, (d, v) -> d.fakeState = parsePath(v)),
+            new Option("fake-vm-lifetime", "DURATION",
+                    "Fake VMs deallocate themselves this long after their create finishes (lets the gridmanager see jobs end).",
+                    "never", true, (d, v) -> d.fakeVmLifetime = Durations.parse(v)),
+            new Option("max-in-flight", "N", "Cloud operations running at once; more are queued, never refused.",
+                    Integer.toString(Settings.DEFAULT_MAX_IN_FLIGHT), true,
+                    (d, v) -> d.maxInFlight = parseInt(v, 1, 1_000_000)),
+            new Option("request-timeout", "DURATION", "A request still running this long gets an OperationTimedOut error result.",
+                    Durations.format(Settings.DEFAULT_REQUEST_TIMEOUT), true,
+                    (d, v) -> d.requestTimeout = positive(Durations.parse(v))),
+            new Option("max-line-bytes", "N", "Longest request line accepted; a longer one gets E and the server keeps serving.",
+                    Integer.toString(Settings.DEFAULT_MAX_LINE_BYTES), true,
+                    (d, v) -> d.maxLineBytes = parseInt(v, 1024, Integer.MAX_VALUE)),
+            new Option("log", "FILE", "Write the log to this file (default level info).", "warnings to stderr", true,
+                    (d, v) -> d.logFile = parsePath(v)),
+            new Option("log-level", "error|warn|info|debug", "How much to log.", "info with --log, else warn", true,
+                    (d, v) -> d.logLevel = parseEnum(LogLevel.class, v)),
+            new Option("interactive", null, "Start the interactive shell even when not at a terminal.", null, true,
+                    (d, v) -> d.interactive = parseBoolean(v)),
+            new Option("stdio", null, "Speak the plain GAHP protocol even at a terminal (what HTCondor uses).", null,
+                    true, (d, v) -> d.stdio = parseBoolean(v)),
+            new Option("automation-account", "NAME",
+                    "Azure Automation account that runs scheduled scale-set deletions.", "the adapter's default", true,
+                    (d, v) -> d.automationAccount = nonBlank(v)),
+            new Option("automation-resource-group", "NAME", "Resource group of that Automation account.",
+                    "the adapter's default", true, (d, v) -> d.automationResourceGroup = nonBlank(v)),
+            new Option("azure-poll-interval", "DURATION", "How often long-running Azure operations are polled.",
+                    "the adapter's default", true, (d, v) -> d.azurePollInterval = positive(Durations.parse(v))),
+            new Option("azure-max-concurrent", "N", "Azure calls running at once per subscription.",
+                    "the adapter's default", true, (d, v) -> d.azureMaxConcurrent = parseInt(v, 1, 100_000)),
+            new Option("help", null, "Print this help and exit.", null, false, (d, v) -> d.help = true),
+            new Option("version", null, "Print the version and exit.", null, false, (d, v) -> d.version = true));
+
+    private CommandLine() {
+    }
+
+    static List<Option> options() {
+        return OPTIONS;
+    }
+
+    static Optional<Option> find(String name) {
+        return OPTIONS.stream().filter(o -> o.name().equals(name)).findFirst();
+    }
+
+    /**
+     * Reads the environment first, then the arguments (so a flag wins). Accepts {@code --name value}
+     * and {@code --name=value}; a switch takes no value on the command line.
+     */
+    static Outcome parse(List<String> args, Map<String, String> env) {
+        Draft draft = new Draft();
+        for (Option option : OPTIONS) {
+            if (!option.fromEnv()) {
+                continue;
+            }
+            String value = env.get(option.envName());
+            if (value == null) {
+                continue;
+            }
+            try {
+                option.apply().accept(draft, value);
+            } catch (IllegalArgumentException e) {
+                return new UsageError("environment variable " + option.envName() + ": " + e.getMessage());
+            }
+        }
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (!arg.startsWith("--") || arg.length() == 2) {
+                return new UsageError("unexpected argument '" + arg + "' (options start with --; try --help)");
+            }
+            String name = arg.substring(2);
+            String inlineValue = null;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                inlineValue = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            }
+            Optional<Option> found = find(name);
+            if (found.isEmpty()) {
+                return new UsageError("unknown option --" + name + " (try --help)");
+            }
+            Option option = found.get();
+            String value;
+            if (option.isSwitch()) {
+                if (inlineValue != null) {
+                    return new UsageError("option --" + name + " takes no value");
+                }
+                value = "true";
+            } else if (inlineValue != null) {
+                value = inlineValue;
+            } else if (i + 1 < args.size()) {
+                value = args.get(++i);
+            } else {
+                return new UsageError("option --" + name + " needs a value: " + option.valueName());
+            }
+            try {
+                option.apply().accept(draft, value);
+            } catch (IllegalArgumentException e) {
+                return new UsageError("option --" + name + ": " + e.getMessage());
+            }
+        }
+        if (draft.help) {
+            return new Help();
+        }
+        if (draft.version) {
+            return new Version();
+        }
+        if (draft.interactive && draft.stdio) {
+            return new UsageError("--interactive and --stdio exclude each other");
+        }
+        return new Run(draft.freeze());
+    }
+
+    /** The {@code --help} text, generated from the option table. */
+    static String helpText() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Usage: azure-gahp [options]\n\n")
+                .append("HTCondor's Azure GAHP server. Speaks the GAHP protocol on stdin/stdout (HTCondor starts it\n")
+                .append("with no arguments); at a terminal it starts an interactive shell instead.\n\n")
+                .append("Every option can also be set by an environment variable AZURE_GAHP_<NAME> (upper case,\n")
+                .append("dashes as underscores, e.g. AZURE_GAHP_CLOUD=fake); the flag wins. Switches read\n")
+                .append("true/false from the environment. Durations: 0, 250ms, 2s, 1m, 1h (a bare number is seconds).\n\n")
+                .append("Options:\n");
+        for (Option o : OPTIONS) {
+            String head = "  --" + o.name() + (o.isSwitch() ? "" : " " + o.valueName());
+            sb.append(head).append('\n');
+            sb.append("      ").append(o.help());
+            if (o.defaultText() != null) {
+                sb.append(" Default: ").append(o.defaultText()).append('.');
+            }
+            sb.append('\n');
+            if (o.fromEnv()) {
+                sb.append("      Environment: ").append(o.envName()).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    // ---- value parsers: each throws IllegalArgumentException with a message for people ----
+
+    static <E extends Enum<E>> E parseEnum(Class<E> type, String v) {
+        String wanted = v.trim().toUpperCase(Locale.ROOT);
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equals(wanted)) {
+                return e;
+            }
+        }
+        String allowed = Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT))
+                .collect(Collectors.joining(", "));
+        throw new IllegalArgumentException("'" + v + "' is not allowed; allowed values: " + allowed);
+    }
+
+    static double parseProbability(String v) {
+        double p;
+        try {
+            p = Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + v + "' is not a number between 0 and 1");
+        }
+        if (!(p >= 0.0 && p <= 1.0)) {
+            throw new IllegalArgumentException("'" + v + "' is not a number between 0 and 1");
+        }
+        return p;
+    }
+
+    static long parseLong(String v) {
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + v + "' is not a whole number");
+        }
+    }
+
+    static int parseInt(String v, int min, int max) {
+        long n;
+        try {
+            n = Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + v + "' is not a whole number");
+        }
+        if (n < min || n > max) {
+            throw new IllegalArgumentException("'" + v + "' is out of range (" + min + ".." + max + ")");
+        }
+        return (int) n;
+    }
+
+    static boolean parseBoolean(String v) {
+        switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "true":
+            case "1":
+            case "yes":
+            case "on":
+                return true;
+            case "false":
+            case "0":
+            case "no":
+            case "off":
+            case "":
+                return false;
+            default:
+                throw new IllegalArgumentException("'" + v + "' is not true or false");
+        }
+    }
+
+    static Path parsePath(String v) {
+        if (v.isBlank()) {
+            throw new IllegalArgumentException("a file name is needed");
+        }
+        try {
+            return Path.of(v);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("'" + v + "' is not a valid file name");
+        }
+    }
+
+    static String nonBlank(String v) {
+        if (v.isBlank()) {
+            throw new IllegalArgumentException("a value is needed");
+        }
+        return v.trim();
+    }
+
+    static Duration positive(Duration d) {
+        if (d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException("must be longer than 0");
+        }
+        return d;
+    }
+
+    static List<String> names() {
+        List<String> names = new ArrayList<>();
+        for (Option o : OPTIONS) {
+            names.add("--" + o.name());
+        }
+        return names;
+    }
+}

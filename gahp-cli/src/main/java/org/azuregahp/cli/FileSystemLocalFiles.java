@@ -1,0 +1,66 @@
+package org.azuregahp.cli;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import org.azuregahp.ports.CloudException;
+import org.azuregahp.ports.LocalFiles;
+
+/**
+ * {@link LocalFiles} on this machine's file system. A leading {@code ~/} means the home directory of
+ * the user the server runs as. Error messages name the file, never its contents.
+ */
+final class FileSystemLocalFiles implements LocalFiles {
+    private final Path home;
+
+    FileSystemLocalFiles(Path home) {
+        this.home = home;
+    }
+
+    @Override
+    public Optional<String> readIfExists(String path, int maxBytes) {
+        Path file;
+        try {
+            file = resolve(path);
+        } catch (InvalidPathException e) {
+            return Optional.empty();
+        }
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            long size = Files.size(file);
+            if (size > maxBytes) {
+                throw CloudException.invalid("file " + path + " is too large (" + size + " bytes; at most "
+                        + maxBytes + ")");
+            }
+            byte[] bytes = Files.readAllBytes(file);
+            if (bytes.length > maxBytes) {
+                throw CloudException.invalid("file " + path + " is too large (at most " + maxBytes + " bytes)");
+            }
+            return Optional.of(StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString());
+        } catch (CharacterCodingException e) {
+            throw CloudException.invalid("file " + path + " is not UTF-8 text");
+        } catch (IOException | SecurityException e) {
+            throw CloudException.invalid("file " + path + " cannot be read (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private Path resolve(String path) {
+        if (path.equals("~")) {
+            return home;
+        }
+        if (path.startsWith("~/")) {
+            return home.resolve(path.substring(2));
+        }
+        return Path.of(path);
+    }
+}

@@ -1,0 +1,112 @@
+package org.azuregahp.cli;
+
+import java.nio.file.Path;
+
+import org.azuregahp.cli.Settings.LogLevel;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.filter.ThresholdFilter;
+import ch.qos.logback.classic.jul.LevelChangePropagator;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.FileAppender;
+import ch.qos.logback.core.joran.spi.ConsoleTarget;
+
+/**
+ * Configures the one logging backend (logback behind SLF4J) from the command line. Nothing here
+ * ever writes to stdout: the console appender targets stderr, and status messages are only printed
+ * (to stderr) when logback reports an error.
+ *
+ * <p>With {@code --log FILE}: that file at the chosen level (default info) and warnings also on
+ * stderr, which the gridmanager copies into its own log. Without: stderr at the chosen level
+ * (default warn). {@code java.util.logging} (used by JLine) is routed to the same place.
+ */
+final class Logging {
+    private static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX,UTC} %-5level [%thread] %logger{36} - %msg%n";
+
+    private Logging() {
+    }
+
+    /** Applies the settings; returns a problem text (for the user) when the log file cannot be opened. */
+    static String configure(Settings settings) {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        Level level = toLogback(settings.effectiveLogLevel());
+        Path file = settings.logFile();
+        Level stderrLevel = file == null ? level : (level.isGreaterOrEqual(Level.WARN) ? level : Level.WARN);
+        String problem = install(context, level, file, stderrLevel);
+        routeJavaUtilLogging(context);
+        return problem;
+    }
+
+    static Level toLogback(LogLevel level) {
+        switch (level) {
+            case ERROR:
+                return Level.ERROR;
+            case WARN:
+                return Level.WARN;
+            case INFO:
+                return Level.INFO;
+            default:
+                return Level.DEBUG;
+        }
+    }
+
+    /** Replaces the whole configuration of {@code context}. */
+    static String install(LoggerContext context, Level level, Path file, Level stderrLevel) {
+        context.reset();
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.setLevel(level);
+
+        ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
+        stderr.setContext(context);
+        stderr.setName("stderr");
+        stderr.setTarget(ConsoleTarget.SystemErr.getName());
+        stderr.setEncoder(encoder(context));
+        ThresholdFilter threshold = new ThresholdFilter();
+        threshold.setContext(context);
+        threshold.setLevel(stderrLevel.toString());
+        threshold.start();
+        stderr.addFilter(threshold);
+        stderr.start();
+        root.addAppender(stderr);
+
+        if (file == null) {
+            return null;
+        }
+        FileAppender<ILoggingEvent> fileAppender = new FileAppender<>();
+        fileAppender.setContext(context);
+        fileAppender.setName("file");
+        fileAppender.setFile(file.toString());
+        fileAppender.setAppend(true);
+        fileAppender.setEncoder(encoder(context));
+        fileAppender.start();
+        if (!fileAppender.isStarted()) {
+            return "cannot open log file " + file;
+        }
+        root.addAppender(fileAppender);
+        return null;
+    }
+
+    private static PatternLayoutEncoder encoder(LoggerContext context) {
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern(PATTERN);
+        encoder.start();
+        return encoder;
+    }
+
+    private static void routeJavaUtilLogging(LoggerContext context) {
+        LevelChangePropagator propagator = new LevelChangePropagator();
+        propagator.setContext(context);
+        propagator.setResetJUL(true);
+        context.addListener(propagator);
+        propagator.start();
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+    }
+}

@@ -1,0 +1,89 @@
+package org.azuregahp.cli;
+
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+
+import org.azuregahp.cli.CommandLine.Help;
+import org.azuregahp.cli.CommandLine.Outcome;
+import org.azuregahp.cli.CommandLine.Run;
+import org.azuregahp.cli.CommandLine.UsageError;
+
+/**
+ * The process entry point. Before anything else it takes the real stdout for the protocol and points
+ * {@code System.out} at stderr, so no library can ever write a stray line into the protocol.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        OutputStream protocolOut = new FileOutputStream(FileDescriptor.out);
+        PrintStream err = System.err;
+        System.setOut(err);
+
+        Outcome outcome = CommandLine.parse(List.of(args), System.getenv());
+        if (outcome instanceof UsageError) {
+            err.println("azure-gahp: " + ((UsageError) outcome).message());
+            err.println("Try 'azure-gahp --help'.");
+            halt(2, err);
+        } else if (outcome instanceof Help) {
+            print(protocolOut, CommandLine.helpText());
+            halt(0, err);
+        } else if (!(outcome instanceof Run)) {
+            print(protocolOut, BuildInfo.load().versionLine() + "\n");
+            halt(0, err);
+        }
+        Settings settings = ((Run) outcome).settings();
+        BuildInfo build = BuildInfo.load();
+        Clock clock = Clock.systemUTC();
+        Path home = Path.of(System.getProperty("user.home", "/"));
+        FileSystemLocalFiles files = new FileSystemLocalFiles(home);
+
+        boolean atTerminal = System.console() != null;
+        if (settings.interactive() || (atTerminal && !settings.stdio())) {
+            int status = Repl.launch(settings, build, clock, files, home, err, new FileInputStream(FileDescriptor.in),
+                    protocolOut, atTerminal, new Lifecycle(() -> configureLogging(settings, err),
+                            shutdown -> Signals.onTermination(shutdown, false), code -> halt(code, err)));
+            halt(status, err);
+        }
+
+        Lifecycle lifecycle = new Lifecycle(
+                () -> configureLogging(settings, err),
+                shutdown -> Signals.onTermination(shutdown, true),
+                status -> halt(status, err));
+        int status = new StdioServer(settings, build, clock, files, err)
+                .serve(new FileInputStream(FileDescriptor.in), protocolOut, lifecycle);
+        halt(status, err);
+    }
+
+    private static void configureLogging(Settings settings, PrintStream err) {
+        String problem = Logging.configure(settings);
+        if (problem != null) {
+            err.println("azure-gahp: " + problem + "; logging to stderr only");
+        }
+    }
+
+    private static void print(OutputStream out, String text) {
+        try {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        } catch (IOException e) {
+            // nobody is listening
+        }
+    }
+
+    /** Exits now: no shutdown hooks or stragglers can delay a prompt exit once everything is flushed. */
+    static void halt(int status, PrintStream err) {
+        err.flush();
+        Runtime.getRuntime().halt(status);
+    }
+}

@@ -1,0 +1,153 @@
+package org.azuregahp.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.function.Consumer;
+
+import org.azuregahp.domain.command.CommandTable;
+import org.azuregahp.domain.engine.GahpEngine;
+import org.azuregahp.domain.engine.OutputSink;
+import org.azuregahp.fake.FakeCloud;
+import org.azuregahp.ports.Cloud;
+import org.azuregahp.ports.LocalFiles;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.UserInterruptException;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+import org.jline.utils.AttributedString;
+import org.jline.utils.AttributedStyle;
+
+/**
+ * The interactive shell for people at a terminal (JLine). Only this class and its helpers touch
+ * JLine; the plain protocol path ({@link StdioServer}) never does.
+ */
+final class Repl {
+    static final String HISTORY_FILE = ".azure_gahp_history";
+
+    private final Settings settings;
+    private final BuildInfo build;
+    private final Clock clock;
+    private final LocalFiles files;
+    private final Path home;
+
+    Repl(Settings settings, BuildInfo build, Clock clock, LocalFiles files, Path home) {
+        this.settings = settings;
+        this.build = build;
+        this.clock = clock;
+        this.files = files;
+        this.home = home;
+    }
+
+    /** Runs the shell on the process's terminal (or, with --interactive off a terminal, on stdin/stdout). */
+    static int launch(Settings settings, BuildInfo build, Clock clock, LocalFiles files, Path home, PrintStream err,
+            InputStream stdin, OutputStream stdout, boolean atTerminal, Lifecycle lifecycle) {
+        Terminal terminal;
+        try {
+            terminal = atTerminal
+                    ? TerminalBuilder.builder().system(true).name("azure-gahp").build()
+                    : TerminalBuilder.builder().system(false).streams(stdin, stdout).type(Terminal.TYPE_DUMB)
+                            .name("azure-gahp").build();
+        } catch (IOException e) {
+            err.println("azure-gahp: cannot open the terminal: " + e.getMessage());
+            return 1;
+        }
+        lifecycle.afterBanner().run();
+        return new Repl(settings, build, clock, files, home).run(terminal, lifecycle);
+    }
+
+    /** Runs the shell on {@code terminal} until quit, Ctrl-D or end of input; returns the exit status. */
+    int run(Terminal terminal, Lifecycle lifecycle) {
+        Cloud cloud;
+        KnownValues known;
+        try {
+            if (settings.cloud() == Settings.CloudKind.FAKE) {
+                FakeCloud fake = Wiring.fakeCloud(settings, clock);
+                cloud = fake;
+                known = new KnownValues(fake::vmNames, fake::scaleSetNames);
+            } else {
+                cloud = Wiring.cloud(settings, clock);
+                known = KnownValues.none();
+            }
+        } catch (RuntimeException e) {
+            terminal.writer().println("azure-gahp: cannot start the " + settings.cloud().flagValue() + " cloud: "
+                    + e.getMessage());
+            terminal.writer().flush();
+            closeQuietly(terminal);
+            return 2;
+        }
+
+        CommandTable table = CommandTable.standard();
+        ForwardingSink sink = new ForwardingSink();
+        GahpEngine engine = new GahpEngine(Wiring.engineConfig(settings, build), cloud, files, clock, sink);
+        LineReader reader = LineReaderBuilder.builder()
+                .terminal(terminal)
+                .appName("azure-gahp")
+                .parser(new GahpLineParser())
+                .completer(new ReplCompleter(table, known))
+                .variable(LineReader.HISTORY_FILE, home.resolve(HISTORY_FILE))
+                .variable(LineReader.HISTORY_SIZE, 2000)
+                .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
+                .option(LineReader.Option.HISTORY_IGNORE_DUPS, true)
+                .option(LineReader.Option.AUTO_LIST, true)
+                .build();
+        ReplSession session = new ReplSession(engine, table, clock, reader::printAbove,
+                settings.cloud() == Settings.CloudKind.FAKE ? ReplSession.FAKE_SUBSCRIPTION : null);
+        sink.target = session::showEngineLine;
+        engine.addResultListener(session::showResult);
+
+        Shutdown shutdown = new Shutdown(engine, cloud, () -> {
+            try {
+                reader.getHistory().save();
+            } catch (IOException | RuntimeException e) {
+                // history is a convenience
+            }
+            closeQuietly(terminal);
+        }, lifecycle.exit(), StdioServer.CLOSE_BUDGET);
+        lifecycle.onReady().accept(shutdown);
+
+        engine.start();
+        reader.printAbove(new AttributedString("Interactive azure-gahp on the " + settings.cloud().flagValue()
+                + " cloud. Type help for commands, Tab to complete, Ctrl-D to quit.", AttributedStyle.DEFAULT.faint()));
+        String prompt = new AttributedString("azure-gahp(" + settings.cloud().flagValue() + ")> ",
+                AttributedStyle.BOLD.foreground(AttributedStyle.CYAN)).toAnsi(terminal);
+        while (!shutdown.started()) {
+            String line;
+            try {
+                line = reader.readLine(prompt);
+            } catch (UserInterruptException e) {
+                continue; // Ctrl-C: the line is dropped, the shell goes on
+            } catch (EndOfFileException e) {
+                break; // Ctrl-D or end of input
+            }
+            if (!session.handle(line)) {
+                break;
+            }
+        }
+        shutdown.exit(0, "shell closed");
+        return 0;
+    }
+
+    private static void closeQuietly(Terminal terminal) {
+        try {
+            terminal.close();
+        } catch (IOException e) {
+            // the terminal is gone already
+        }
+    }
+
+    /** The engine's sink before and after the session that shows its lines exists. */
+    private static final class ForwardingSink implements OutputSink {
+        volatile Consumer<String> target = line -> { };
+
+        @Override
+        public void writeLine(String line) {
+            target.accept(line);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package org.azuregahp.cli;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+
+import org.azuregahp.domain.engine.GahpEngine;
+import org.azuregahp.ports.Cloud;
+import org.azuregahp.ports.LocalFiles;
+
+/**
+ * A GAHP session on a pair of byte streams, as HTCondor runs it: banner first (before the cloud
+ * adapter is built), then one reader thread feeding the engine until {@code QUIT} or end of input.
+ */
+final class StdioServer {
+    static final Duration CLOSE_BUDGET = Duration.ofMillis(700);
+
+    private final Settings settings;
+    private final BuildInfo build;
+    private final Clock clock;
+    private final LocalFiles files;
+    private final PrintStream err;
+
+    StdioServer(Settings settings, BuildInfo build, Clock clock, LocalFiles files, PrintStream err) {
+        this.settings = settings;
+        this.build = build;
+        this.clock = clock;
+        this.files = files;
+        this.err = err;
+    }
+
+    /** Serves one session; returns the exit status (after {@code lifecycle.exit} ran, if it returns). */
+    int serve(InputStream in, OutputStream out, Lifecycle lifecycle) {
+        DeferredCloud cloud = new DeferredCloud();
+        ShutdownRef shutdownRef = new ShutdownRef();
+        ProtocolWriter writer = new ProtocolWriter(out, () -> shutdownRef.exit(0, "stdout closed"));
+        GahpEngine engine = new GahpEngine(Wiring.engineConfig(settings, build), cloud, files, clock, writer);
+        engine.start();
+        lifecycle.afterBanner().run();
+
+        Shutdown shutdown = new Shutdown(engine, cloud, writer, lifecycle.exit(), CLOSE_BUDGET);
+        shutdownRef.set(shutdown);
+        Cloud real;
+        try {
+            real = Wiring.cloud(settings, clock);
+        } catch (RuntimeException e) {
+            err.println("azure-gahp: cannot start the " + settings.cloud().flagValue() + " cloud: " + e.getMessage());
+            shutdown.exit(2, "cloud failed to start");
+            return 2;
+        }
+        cloud.complete(real);
+        lifecycle.onReady().accept(shutdown);
+
+        StdioSession.End end = new StdioSession(in, engine, settings.maxLineBytes()).run();
+        shutdown.exit(0, end == StdioSession.End.QUIT ? "QUIT" : "end of input");
+        return 0;
+    }
+
+    /** Lets the writer reach the shutdown that is built after it. */
+    private static final class ShutdownRef {
+        private volatile Shutdown shutdown;
+
+        void set(Shutdown s) {
+            shutdown = s;
+        }
+
+        void exit(int status, String reason) {
+            Shutdown s = shutdown;
+            if (s != null) {
+                s.exit(status, reason);
+            }
+        }
+    }
+}

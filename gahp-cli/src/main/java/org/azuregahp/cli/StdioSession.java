@@ -1,0 +1,67 @@
+package org.azuregahp.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+
+import org.azuregahp.domain.codec.FramedLine;
+import org.azuregahp.domain.codec.LineFramer;
+import org.azuregahp.domain.engine.GahpEngine;
+
+/**
+ * The plain protocol front end HTCondor talks to: one thread reads raw bytes from stdin in chunks,
+ * cuts them into lines and hands each to the engine. It never waits on the cloud. No JLine here:
+ * bytes go to the engine exactly as they arrived (escapes, {@code !}, everything).
+ */
+final class StdioSession {
+    private static final int CHUNK = 64 * 1024;
+
+    /** Why {@link #run} returned. */
+    enum End {
+        QUIT, END_OF_INPUT
+    }
+
+    private final InputStream in;
+    private final GahpEngine engine;
+    private final LineFramer framer;
+
+    StdioSession(InputStream in, GahpEngine engine, int maxLineBytes) {
+        this.in = in;
+        this.engine = engine;
+        this.framer = new LineFramer(maxLineBytes);
+    }
+
+    /** Serves until {@code QUIT} or the end of input (a read error counts as the end of input). */
+    End run() {
+        byte[] buf = new byte[CHUNK];
+        while (true) {
+            int n;
+            try {
+                n = in.read(buf);
+            } catch (IOException e) {
+                n = -1;
+            }
+            if (n < 0) {
+                break;
+            }
+            for (FramedLine line : framer.feed(buf, 0, n)) {
+                if (!handle(line)) {
+                    return End.QUIT;
+                }
+            }
+        }
+        Optional<FramedLine> last = framer.finish();
+        if (last.isPresent() && !handle(last.get())) {
+            return End.QUIT;
+        }
+        return End.END_OF_INPUT;
+    }
+
+    private boolean handle(FramedLine line) {
+        if (line.oversized()) {
+            engine.rejectOversized(line.bytes());
+            return true;
+        }
+        return engine.accept(line.text());
+    }
+}

@@ -1,0 +1,157 @@
+package org.azuregahp.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.azuregahp.cli.CommandLine.Help;
+import org.azuregahp.cli.CommandLine.Outcome;
+import org.azuregahp.cli.CommandLine.Run;
+import org.azuregahp.cli.CommandLine.UsageError;
+import org.azuregahp.cli.CommandLine.Version;
+import org.azuregahp.cli.Settings.CloudKind;
+import org.azuregahp.cli.Settings.LogLevel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CommandLineTest {
+
+    private static Settings run(List<String> args, Map<String, String> env) {
+        Outcome outcome = CommandLine.parse(args, env);
+        assertThat(outcome).isInstanceOf(Run.class);
+        return ((Run) outcome).settings();
+    }
+
+    private static String error(List<String> args, Map<String, String> env) {
+        Outcome outcome = CommandLine.parse(args, env);
+        assertThat(outcome).isInstanceOf(UsageError.class);
+        return ((UsageError) outcome).message();
+    }
+
+    @Test
+    void noArgumentsAndNoEnvironmentGiveTheDefaultsHTCondorRunsWith() {
+        Settings s = run(List.of(), Map.of());
+        assertThat(s).isEqualTo(Settings.defaults());
+        assertThat(s.cloud()).isEqualTo(CloudKind.AZURE);
+        assertThat(s.maxInFlight()).isEqualTo(1000);
+        assertThat(s.requestTimeout()).isEqualTo(Duration.ofSeconds(590));
+        assertThat(s.maxLineBytes()).isEqualTo(1 << 20);
+        assertThat(s.effectiveLogLevel()).isEqualTo(LogLevel.WARN);
+    }
+
+    @Test
+    void everyFlagIsParsedIntoItsSetting() {
+        Settings s = run(List.of("--cloud", "fake", "--fake-latency", "250ms", "--fake-failure-rate", "0.25",
+                "--fake-seed", "42", "--fake-state", "/tmp/state.json", "--fake-vm-lifetime", "1m",
+                "--max-in-flight", "64", "--request-timeout", "30s", "--max-line-bytes", "4096", "--log", "/tmp/g.log",
+                "--log-level", "debug", "--interactive", "--automation-account", "acct",
+                "--automation-resource-group", "rg", "--azure-poll-interval", "2s", "--azure-max-concurrent", "8"),
+                Map.of());
+        assertThat(s).isEqualTo(new Settings(CloudKind.FAKE, Duration.ofMillis(250), 0.25, 42L,
+                Path.of("/tmp/state.json"), Duration.ofMinutes(1), 64, Duration.ofSeconds(30), 4096,
+                Path.of("/tmp/g.log"), LogLevel.DEBUG, true, false, "acct", "rg", Duration.ofSeconds(2), 8));
+    }
+
+    @Test
+    void nameEqualsValueFormWorksToo() {
+        Settings s = run(List.of("--cloud=fake", "--fake-latency=2s"), Map.of());
+        assertThat(s.cloud()).isEqualTo(CloudKind.FAKE);
+        assertThat(s.fakeLatency()).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void everySettingIsReadFromItsEnvironmentVariable() {
+        Settings s = run(List.of(), Map.of("AZURE_GAHP_CLOUD", "fake", "AZURE_GAHP_FAKE_LATENCY", "2s",
+                "AZURE_GAHP_MAX_IN_FLIGHT", "10", "AZURE_GAHP_STDIO", "true", "AZURE_GAHP_LOG_LEVEL", "ERROR",
+                "AZURE_GAHP_FAKE_STATE", "/tmp/s.json", "AZURE_GAHP_AZURE_MAX_CONCURRENT", "3"));
+        assertThat(s.cloud()).isEqualTo(CloudKind.FAKE);
+        assertThat(s.fakeLatency()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(s.maxInFlight()).isEqualTo(10);
+        assertThat(s.stdio()).isTrue();
+        assertThat(s.logLevel()).isEqualTo(LogLevel.ERROR);
+        assertThat(s.fakeState()).isEqualTo(Path.of("/tmp/s.json"));
+        assertThat(s.azureMaxConcurrent()).isEqualTo(3);
+    }
+
+    @Test
+    void theFlagWinsOverTheEnvironment() {
+        Settings s = run(List.of("--cloud", "azure", "--max-in-flight", "5"),
+                Map.of("AZURE_GAHP_CLOUD", "fake", "AZURE_GAHP_MAX_IN_FLIGHT", "10"));
+        assertThat(s.cloud()).isEqualTo(CloudKind.AZURE);
+        assertThat(s.maxInFlight()).isEqualTo(5);
+    }
+
+    @Test
+    void environmentVariableNamesComeFromTheOptionNames() {
+        assertThat(CommandLine.find("fake-failure-rate").orElseThrow().envName())
+                .isEqualTo("AZURE_GAHP_FAKE_FAILURE_RATE");
+        assertThat(CommandLine.find("automation-resource-group").orElseThrow().envName())
+                .isEqualTo("AZURE_GAHP_AUTOMATION_RESOURCE_GROUP");
+    }
+
+    @Test
+    void anInvalidCloudNamesTheAllowedValues() {
+        assertThat(error(List.of("--cloud", "aws"), Map.of())).contains("--cloud").contains("'aws'")
+                .contains("azure, fake");
+        assertThat(error(List.of(), Map.of("AZURE_GAHP_CLOUD", "gcp"))).contains("AZURE_GAHP_CLOUD")
+                .contains("azure, fake");
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+            "--fake-latency      | fast      | not a duration",
+            "--fake-latency      | -1s       | not a duration",
+            "--fake-failure-rate | 1.5       | between 0 and 1",
+            "--fake-failure-rate | x         | between 0 and 1",
+            "--fake-seed         | 1.5       | not a whole number",
+            "--max-in-flight     | 0         | out of range",
+            "--max-in-flight     | many      | not a whole number",
+            "--request-timeout   | 0         | longer than 0",
+            "--max-line-bytes    | 10        | out of range",
+            "--log-level         | verbose   | error, warn, info, debug",
+            "--azure-max-concurrent | 0      | out of range"})
+    void badValuesAreClearErrorsNamingTheOption(String flag, String value, String expected) {
+        assertThat(error(List.of(flag, value), Map.of())).startsWith("option " + flag + ":").contains(expected);
+    }
+
+    @Test
+    void unknownOptionsMissingValuesAndStrayArgumentsAreErrors() {
+        assertThat(error(List.of("--frobnicate"), Map.of())).contains("unknown option --frobnicate");
+        assertThat(error(List.of("--cloud"), Map.of())).contains("needs a value");
+        assertThat(error(List.of("fake"), Map.of())).contains("unexpected argument 'fake'");
+        assertThat(error(List.of("--stdio=yes"), Map.of())).contains("takes no value");
+        assertThat(error(List.of("--interactive", "--stdio"), Map.of())).contains("exclude each other");
+        assertThat(error(List.of(), Map.of("AZURE_GAHP_STDIO", "maybe"))).contains("AZURE_GAHP_STDIO");
+    }
+
+    @Test
+    void helpAndVersionAreNotSessions() {
+        assertThat(CommandLine.parse(List.of("--help"), Map.of())).isInstanceOf(Help.class);
+        assertThat(CommandLine.parse(List.of("--cloud", "fake", "--version"), Map.of())).isInstanceOf(Version.class);
+        // they are not settings, so the environment cannot turn a server into a help printer
+        assertThat(CommandLine.parse(List.of(), Map.of("AZURE_GAHP_HELP", "true"))).isInstanceOf(Run.class);
+    }
+
+    @Test
+    void helpTextListsEveryOptionWithItsEnvironmentVariable() {
+        String help = CommandLine.helpText();
+        for (CommandLine.Option o : CommandLine.options()) {
+            assertThat(help).contains("--" + o.name());
+            if (o.fromEnv()) {
+                assertThat(help).contains(o.envName());
+            }
+        }
+        assertThat(help).contains("Default: azure").contains("Default: 1000").contains("Default: 590s");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0,0", "250ms,250", "2s,2000", "1m,60000", "1h,3600000", "7,7000", "1500MS,1500"})
+    void durationsReadTheirUnits(String text, long millis) {
+        assertThat(Durations.parse(text)).isEqualTo(Duration.ofMillis(millis));
+        assertThat(Durations.parse(Durations.format(Duration.ofMillis(millis)))).isEqualTo(Duration.ofMillis(millis));
+    }
+}

@@ -1,0 +1,94 @@
+package org.azuregahp.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.LoggerContext;
+
+/** Logging goes to stderr and the log file, never to stdout. */
+class LoggingTest {
+    private final PrintStream realOut = System.out;
+    private final PrintStream realErr = System.err;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void capture() {
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(realOut);
+        System.setErr(realErr);
+        Logging.install((LoggerContext) LoggerFactory.getILoggerFactory(), ch.qos.logback.classic.Level.WARN, null,
+                ch.qos.logback.classic.Level.WARN);
+    }
+
+    private static Settings settings(String... args) {
+        return ((CommandLine.Run) CommandLine.parse(List.of(args), Map.of())).settings();
+    }
+
+    private static void logEverything(String marker) {
+        Logger log = LoggerFactory.getLogger("org.azuregahp.test");
+        log.error("error {}", marker);
+        log.warn("warn {}", marker);
+        log.info("info {}", marker);
+        log.debug("debug {}", marker);
+        java.util.logging.Logger.getLogger("org.jline.test").warning("jul-warning " + marker);
+    }
+
+    @Test
+    void withoutALogFileOnlyWarningsAndErrorsReachStderr() {
+        assertThat(Logging.configure(settings())).isNull();
+        logEverything("m1");
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertThat(e).contains("error m1").contains("warn m1").contains("jul-warning m1")
+                .doesNotContain("info m1").doesNotContain("debug m1");
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void aLogFileGetsInfoByDefaultAndStderrStillOnlyWarnings(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("gahp.log");
+        assertThat(Logging.configure(settings("--log", file.toString()))).isNull();
+        logEverything("m2");
+        String logged = Files.readString(file);
+        assertThat(logged).contains("error m2").contains("warn m2").contains("info m2").doesNotContain("debug m2");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("warn m2").doesNotContain("info m2");
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void theLogLevelFlagRaisesTheFileToDebug(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("gahp.log");
+        Logging.configure(settings("--log", file.toString(), "--log-level", "debug"));
+        logEverything("m3");
+        assertThat(Files.readString(file)).contains("debug m3");
+        assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("debug m3");
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void anUnwritableLogFileIsReportedNotThrown(@TempDir Path dir) throws Exception {
+        Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");
+        String problem = Logging.configure(settings("--log", notADirectory.resolve("gahp.log").toString()));
+        assertThat(problem).contains("cannot open log file").contains("plain-file");
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+}
