@@ -91,6 +91,7 @@ final class FakeScaleSets implements ScaleSets {
                         Res pip = Creates.newPublicIp(world, g, name + "-lb-ip");
                         lb.props.put("frontendPublicIpAddress", Model.id(subscription, g.name, Model.PIP, pip.name));
                         lb.props.put("frontendIpAddress", pip.str("ipAddress"));
+                        pip.props.put("attachedTo", Model.id(subscription, g.name, Model.LB, lb.name));
                     } else if (externalPip != null) {
                         String id = ((PublicIpChoice.Existing) spec.machine().publicIp()).resourceId();
                         lb.props.put("frontendPublicIpAddress", id);

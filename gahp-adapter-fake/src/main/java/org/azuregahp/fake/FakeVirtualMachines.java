@@ -85,6 +85,7 @@ final class FakeVirtualMachines implements VirtualMachines {
                         Res pip = Creates.newPublicIp(world, g, name + "-ip");
                         ip = pip.str("ipAddress");
                         pipId = Model.id(subscription, g.name, Model.PIP, pip.name);
+                        pip.props.put("attachedTo", Model.id(subscription, g.name, Model.NIC, nic.name));
                     } else if (externalPip != null) {
                         ip = externalPip.str("ipAddress");
                         pipId = ((PublicIpChoice.Existing) spec.publicIp()).resourceId();
