@@ -220,30 +220,38 @@ final class AzureVirtualMachines implements VirtualMachines {
 
     private Mono<Void> delete(Clients c, ResourceRef ref) {
         String group = ref.groupOrName();
-        Mono<Void> notFound = Mono.error(CloudException.notFound("VM " + ref + " could not be found"));
-        Mono<ResourceGroupInner> rg = AsyncUtil.orEmptyIfNotFound(
-                c.resources().getResourceGroups().getWithResponseAsync(group)).map(r -> r.getValue());
-        if (ref.resourceGroup() == null) {
-            return rg.flatMap(g -> {
-                if (isOurVmGroup(g, ref.name())) {
-                    return deleteGroup(c, group);
-                }
-                // The earlier server's layout: group <name> holding VM <name>vm.
-                return vmExists(c, group, ref.name() + "vm").flatMap(exists -> exists ? deleteGroup(c, group)
-                        : Mono.<Void>error(CloudException.notFound("VM " + ref.name() + " could not be found (resource group "
-                                + group + " exists but was not made by azure-gahp; it was left untouched)")));
-            }).switchIfEmpty(notFound);
-        }
-        return rg.flatMap(g -> vmExists(c, group, ref.name()).flatMap(exists -> {
-            if (!exists) {
-                return notFound;
-            }
-            if (isOurVmGroup(g, ref.name()) || ref.name().equalsIgnoreCase(group + "vm")) {
-                return deleteGroup(c, group);
-            }
-            // A group we cannot recognise: remove only the VM itself.
-            return c.compute().getVirtualMachines().deleteAsync(group, ref.name());
-        })).switchIfEmpty(notFound);
+        return AsyncUtil.orEmptyIfNotFound(c.resources().getResourceGroups().getWithResponseAsync(group))
+                .map(r -> Optional.of(r.getValue()))
+                .defaultIfEmpty(Optional.empty())
+                .flatMap(found -> {
+                    if (found.isEmpty()) {
+                        return notFound(ref, "");
+                    }
+                    ResourceGroupInner g = found.get();
+                    if (ref.resourceGroup() == null) {
+                        if (isOurVmGroup(g, ref.name())) {
+                            return deleteGroup(c, group);
+                        }
+                        // The earlier server's layout: group <name> holding VM <name>vm.
+                        return vmExists(c, group, ref.name() + "vm").flatMap(exists -> exists ? deleteGroup(c, group)
+                                : notFound(ref, " (resource group " + group
+                                        + " exists but was not made by azure-gahp; it was left untouched)"));
+                    }
+                    return vmExists(c, group, ref.name()).flatMap(exists -> {
+                        if (!exists) {
+                            return notFound(ref, "");
+                        }
+                        if (isOurVmGroup(g, ref.name()) || ref.name().equalsIgnoreCase(group + "vm")) {
+                            return deleteGroup(c, group);
+                        }
+                        // A group we cannot recognise: remove only the VM itself.
+                        return c.compute().getVirtualMachines().deleteAsync(group, ref.name());
+                    });
+                });
+    }
+
+    private static Mono<Void> notFound(ResourceRef ref, String detail) {
+        return Mono.error(CloudException.notFound("VM " + ref + " could not be found" + detail));
     }
 
     private static boolean isOurVmGroup(ResourceGroupInner g, String name) {

@@ -129,9 +129,11 @@ final class AzureWireMock implements AutoCloseable {
 
     /** Every request to Resource Manager (everything but the identity service). */
     List<LoggedRequest> armRequests() {
-        return server.getAllServeEvents().stream().map(e -> e.getRequest())
+        List<LoggedRequest> all = new java.util.ArrayList<>(server.getAllServeEvents().stream().map(e -> e.getRequest())
                 .filter(r -> !r.getUrl().contains("/oauth2/"))
-                .toList();
+                .toList());
+        java.util.Collections.reverse(all); // the journal lists the newest first
+        return all;
     }
 
     long armWrites() {
