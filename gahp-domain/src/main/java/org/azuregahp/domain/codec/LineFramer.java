@@ -9,7 +9,10 @@ import java.util.Optional;
 /**
  * Cuts raw input bytes, fed in chunks of any size, into lines.
  *
- * <p>Lines end with LF; one CR right before the LF is dropped. Bytes are decoded as UTF-8
+ * <p>Lines end with an unescaped LF. As the protocol escapes (see {@link GahpCodec}), a backslash
+ * makes the next byte literal, so backslash + LF is part of the line (an argument holding a line
+ * break), not its end; the codec's {@code split} later turns it into the LF. One unescaped CR right
+ * before the ending LF is dropped (an escaped CR, backslash + CR, stays). Bytes are decoded as UTF-8
  * leniently (malformed input becomes U+FFFD; this never throws). A line longer than
  * {@code maxLineBytes} (not counting CR and LF) is not buffered beyond the limit: it is reported
  * once, as {@link FramedLine#oversized(long)}, when its LF arrives (or at {@link #finish()}).
@@ -27,7 +30,10 @@ public final class LineFramer {
     /** Bytes seen in the current line, kept or not. */
     private long seen;
     private boolean overflow;
-    private byte last;
+    /** The previous byte was a backslash that escapes the next byte. */
+    private boolean escaping;
+    /** The previous byte was a CR that no backslash escaped. */
+    private boolean bareCr;
 
     public LineFramer() {
         this(DEFAULT_MAX_LINE_BYTES);
@@ -53,10 +59,19 @@ public final class LineFramer {
         int end = off + len;
         int start = off;
         for (int i = off; i < end; i++) {
-            if (data[i] == '\n') {
+            byte b = data[i];
+            if (escaping) {
+                escaping = false;
+                bareCr = false;
+            } else if (b == '\\') {
+                escaping = true;
+                bareCr = false;
+            } else if (b == '\n') {
                 append(data, start, i - start);
                 out.add(cut());
                 start = i + 1;
+            } else {
+                bareCr = b == '\r';
             }
         }
         append(data, start, end - start);
@@ -76,7 +91,6 @@ public final class LineFramer {
             return;
         }
         seen += len;
-        last = data[off + len - 1];
         if (overflow) {
             return;
         }
@@ -93,7 +107,7 @@ public final class LineFramer {
     }
 
     private FramedLine cut() {
-        long content = seen > 0 && last == '\r' ? seen - 1 : seen;
+        long content = bareCr ? seen - 1 : seen;
         FramedLine line;
         if (overflow || content > maxLineBytes) {
             line = FramedLine.oversized(content);
@@ -103,7 +117,8 @@ public final class LineFramer {
         kept = 0;
         seen = 0;
         overflow = false;
-        last = 0;
+        escaping = false;
+        bareCr = false;
         if (buf.length > 64 * 1024) {
             buf = new byte[256];
         }

@@ -137,4 +137,36 @@ class LineFramerTest {
         assertThat(LineFramer.DEFAULT_MAX_LINE_BYTES).isEqualTo(1 << 20);
         assertThat(new LineFramer().maxLineBytes()).isEqualTo(1 << 20);
     }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 1000})
+    void anEscapedLfOrCrBelongsToTheLineAndRoundTripsThroughTheCodec(int chunk) {
+        java.util.List<String> args = java.util.List.of("7", "Conflict: line one\nline two\r", "end\\", "x\r");
+        String wire = GahpCodec.join(args) + "\r\n" + "NEXT\r\n";
+        List<FramedLine> lines = feedInChunks(new LineFramer(), wire.getBytes(StandardCharsets.UTF_8), chunk);
+        assertThat(lines).hasSize(2);
+        assertThat(GahpCodec.split(lines.get(0).text())).isEqualTo(args);
+        assertThat(lines.get(1).text()).isEqualTo("NEXT");
+    }
+
+    @Test
+    void escapeStateFollowsBackslashPairs() {
+        LineFramer f = new LineFramer();
+        // a\\<CR><LF>: the pair is one literal backslash, so the CR is bare and dropped
+        byte[] a = {'a', '\\', '\\', '\r', '\n'};
+        assertThat(texts(f.feed(a, 0, a.length))).containsExactly("a\\\\");
+        // b\\\\<LF>: two pairs, then a bare LF ends the line
+        byte[] b = {'b', '\\', '\\', '\\', '\\', '\n'};
+        assertThat(texts(f.feed(b, 0, b.length))).containsExactly("b\\\\\\\\");
+        // y\r<LF>: the backslash escapes the letter r, nothing else
+        byte[] y = {'y', '\\', 'r', '\n'};
+        assertThat(texts(f.feed(y, 0, y.length))).containsExactly("y\\r");
+        // z\<CR><LF> from an LF-only writer: the CR is escaped and kept
+        byte[] z = {'z', '\\', '\r', '\n'};
+        assertThat(texts(f.feed(z, 0, z.length))).containsExactly("z\\\r");
+        // q\<LF>r<CR><LF>: the escaped LF belongs to the line
+        byte[] q = {'q', '\\', '\n', 'r', '\r', '\n'};
+        assertThat(texts(f.feed(q, 0, q.length))).containsExactly("q\\\nr");
+        assertThat(f.finish()).isEmpty();
+    }
 }
