@@ -335,9 +335,14 @@ final class FakeScaleSets implements ScaleSets {
 
     @Override
     public CompletionStage<List<ScaleSetStatus>> list(String name) {
-        return runner.run(new Runner.Op<List<ScaleSetStatus>>(Azure.OpKind.READ, 1) {
+        return runner.run(new Runner.Op<List<ScaleSetStatus>>(Azure.OpKind.READ, 0, 1) {
+            List<ScaleSetStatus> answer;
+
             @Override
             CompletionStage<List<ScaleSetStatus>> step(int i) {
+                if (i == 1) {
+                    return CompletableFuture.completedFuture(answer);
+                }
                 List<ScaleSetStatus> out = new ArrayList<>();
                 Subscription s = world.existingSubscription(subscription);
                 if (s != null) {
@@ -349,7 +354,8 @@ final class FakeScaleSets implements ScaleSets {
                         }
                     }
                 }
-                return CompletableFuture.completedFuture(List.copyOf(out));
+                answer = List.copyOf(out);
+                return null;
             }
         });
     }

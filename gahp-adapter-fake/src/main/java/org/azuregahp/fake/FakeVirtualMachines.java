@@ -218,9 +218,15 @@ final class FakeVirtualMachines implements VirtualMachines {
 
     @Override
     public CompletionStage<List<VmStatus>> list(VmQuery query) {
-        return runner.run(new Runner.Op<List<VmStatus>>(Azure.OpKind.READ, 1) {
+        // The answer describes the cloud when the request arrived; it is delivered after the latency.
+        return runner.run(new Runner.Op<List<VmStatus>>(Azure.OpKind.READ, 0, 1) {
+            List<VmStatus> answer;
+
             @Override
             CompletionStage<List<VmStatus>> step(int i) {
+                if (i == 1) {
+                    return CompletableFuture.completedFuture(answer);
+                }
                 List<VmStatus> out = new ArrayList<>();
                 Subscription s = world.existingSubscription(subscription);
                 if (s != null) {
@@ -232,7 +238,8 @@ final class FakeVirtualMachines implements VirtualMachines {
                         }
                     }
                 }
-                return CompletableFuture.completedFuture(List.copyOf(out));
+                answer = List.copyOf(out);
+                return null;
             }
         });
     }
