@@ -3,9 +3,8 @@ package org.azuregahp.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.Locale;
 import java.util.Properties;
 
 /**
@@ -17,7 +16,9 @@ import java.util.Properties;
 record BuildInfo(String version, String buildDate) {
 
     static final String DESCRIPTION = "azure-gahp (Java)";
-    private static final DateTimeFormatter BANNER_DATE = DateTimeFormatter.ofPattern("MMM d yyyy", Locale.ENGLISH);
+    /** Month abbreviations by hand: a DateTimeFormatter would load locale data before the banner. */
+    private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+        "Nov", "Dec"};
 
     /** Reads the filtered resource; falls back to {@code 0.0.0} and today when run unfiltered (from an IDE). */
     static BuildInfo load() {
@@ -38,11 +39,13 @@ record BuildInfo(String version, String buildDate) {
 
     /** Turns the ISO date Maven writes ({@code 2026-11-27...}) into the banner's {@code Nov 27 2026}. */
     static String bannerDate(String iso) {
+        LocalDate date;
         try {
-            return BANNER_DATE.format(LocalDate.parse(iso.length() >= 10 ? iso.substring(0, 10) : iso));
+            date = LocalDate.parse(iso.length() >= 10 ? iso.substring(0, 10) : iso);
         } catch (DateTimeParseException e) {
-            return BANNER_DATE.format(LocalDate.now(java.time.ZoneOffset.UTC));
+            date = LocalDate.now(ZoneOffset.UTC);
         }
+        return MONTHS[date.getMonthValue() - 1] + " " + date.getDayOfMonth() + " " + date.getYear();
     }
 
     String versionLine() {
