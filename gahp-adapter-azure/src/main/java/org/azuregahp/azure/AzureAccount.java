@@ -16,11 +16,11 @@ final class AzureAccount implements CloudAccount {
     private final SecretVaults secretVaults;
     private final DeletionSchedules deletionSchedules;
 
-    AzureAccount(Connection connection, Ops ops, SharedNetworks networks) {
+    AzureAccount(Connection connection, Ops ops, SharedNetworks networks, java.time.Clock clock) {
         this.connection = connection;
         this.ops = ops;
         this.virtualMachines = new AzureVirtualMachines(ops, networks);
-        this.deletionSchedules = new AutomationDeletionSchedules(ops);
+        this.deletionSchedules = new AutomationDeletionSchedules(ops, clock);
         this.secretVaults = new AzureSecretVaults(ops);
         this.scaleSets = new AzureScaleSets(ops, networks, deletionSchedules);
     }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Objects;
@@ -37,6 +38,7 @@ public final class AzureCloud implements Cloud {
     private final AzureSettings settings;
     private final HttpClient httpClient;
     private final LongSupplier nanoClock;
+    private final Clock clock;
     private final AtomicLong throttled = new AtomicLong();
     private final ConcurrentHashMap<String, FileEntry> files = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<AccountRef, AzureAccount> accounts = new ConcurrentHashMap<>();
@@ -45,7 +47,8 @@ public final class AzureCloud implements Cloud {
     private final ExecutorService executor;
     private volatile Connection ambient;
 
-    private AzureCloud(AzureSettings settings, HttpClient httpClient, LongSupplier nanoClock) {
+    private AzureCloud(AzureSettings settings, HttpClient httpClient, LongSupplier nanoClock, Clock clock) {
+        this.clock = clock;
         this.settings = Objects.requireNonNull(settings, "settings");
         this.httpClient = httpClient;
         this.nanoClock = nanoClock;
@@ -61,12 +64,12 @@ public final class AzureCloud implements Cloud {
     }
 
     public static AzureCloud create(AzureSettings settings) {
-        return new AzureCloud(settings, null, System::nanoTime);
+        return new AzureCloud(settings, null, System::nanoTime, Clock.systemUTC());
     }
 
     /** For tests: every HTTP call (ARM, Key Vault and the identity service) goes through {@code httpClient}. */
-    static AzureCloud create(AzureSettings settings, HttpClient httpClient, LongSupplier nanoClock) {
-        return new AzureCloud(settings, httpClient, nanoClock);
+    static AzureCloud create(AzureSettings settings, HttpClient httpClient, LongSupplier nanoClock, Clock clock) {
+        return new AzureCloud(settings, httpClient, nanoClock, clock);
     }
 
     public AzureSettings settings() {
@@ -81,7 +84,7 @@ public final class AzureCloud implements Cloud {
                 : new AzureAccount(connection, new Ops(new Clients(connection, ref.subscription(), throttled),
                         limiters.computeIfAbsent(ref.subscription(),
                                 s -> new Limiter(settings.maxConcurrentPerSubscription())),
-                        executor, connection.settings().operationDeadline()), networks));
+                        executor, connection.settings().operationDeadline()), networks, clock));
     }
 
     @Override

@@ -17,10 +17,13 @@ import com.azure.resourcemanager.network.fluent.NetworkManagementClient;
 import com.azure.resourcemanager.network.implementation.NetworkManagementClientBuilder;
 import com.azure.resourcemanager.resources.fluent.ResourceManagementClient;
 import com.azure.resourcemanager.resources.implementation.ResourceManagementClientBuilder;
+import com.azure.security.keyvault.secrets.SecretAsyncClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -39,11 +42,15 @@ final class Clients {
     private final Lazy<ComputeManagementClient> compute;
     private final Lazy<NetworkManagementClient> network;
     private final Lazy<KeyVaultManagementClient> keyVault;
+    private final Lazy<HttpClient> httpClient;
+    private final ConcurrentHashMap<String, SecretAsyncClient> secretClients = new ConcurrentHashMap<>();
 
     Clients(Connection connection, String subscription, AtomicLong throttled) {
         this.connection = connection;
         this.subscription = subscription;
         this.throttled = throttled;
+        this.httpClient = new Lazy<>(() -> connection.httpClient() != null ? connection.httpClient()
+                : HttpClient.createDefault());
         this.pipeline = new Lazy<>(this::buildPipeline);
         Duration poll = connection.settings().pollInterval();
         this.resources = new Lazy<>(() -> new ResourceManagementClientBuilder()
@@ -101,8 +108,12 @@ final class Clients {
     }
 
     HttpClient httpClient() {
-        HttpClient c = connection.httpClient();
-        return c != null ? c : HttpClient.createDefault();
+        return httpClient.get();
+    }
+
+    /** One secrets client per vault, built on first use. */
+    SecretAsyncClient secrets(String vaultUri, Function<String, SecretAsyncClient> build) {
+        return secretClients.computeIfAbsent(vaultUri, build);
     }
 
     private HttpPipeline buildPipeline() {

@@ -86,6 +86,11 @@ final class Connection {
         return tokenScope;
     }
 
+    /** The tenant the credential file names, or null for the ambient login. */
+    String tenantId() {
+        return credentials == null ? null : credentials.tenantId();
+    }
+
     Redactor redactor() {
         return redactor;
     }

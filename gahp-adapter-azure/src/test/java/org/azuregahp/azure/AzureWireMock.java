@@ -74,7 +74,7 @@ final class AzureWireMock implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         cloud = AzureCloud.create(settings.withPollInterval(Duration.ofMillis(20)).withMaxRetries(3),
-                insecureClient(), System::nanoTime);
+                insecureClient(), System::nanoTime, java.time.Clock.systemUTC());
         stubToken();
     }
 
