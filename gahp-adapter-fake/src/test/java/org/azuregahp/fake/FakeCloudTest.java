@@ -1,0 +1,297 @@
+package org.azuregahp.fake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.azuregahp.fake.Support.SUB;
+import static org.azuregahp.fake.Support.await;
+import static org.azuregahp.fake.Support.failure;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.azuregahp.ports.AccountRef;
+import org.azuregahp.ports.CloudAccount;
+import org.azuregahp.ports.CloudException;
+import org.azuregahp.ports.PublicIpChoice;
+import org.azuregahp.ports.ResourceRef;
+import org.azuregahp.ports.ScaleSetSpec;
+import org.azuregahp.ports.ScaleSetStatus;
+import org.azuregahp.ports.ScheduledDeletion;
+import org.azuregahp.ports.VaultSecretRef;
+import org.azuregahp.ports.VaultSpec;
+import org.azuregahp.ports.VmCreated;
+import org.azuregahp.ports.VmQuery;
+import org.azuregahp.ports.VmStatus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FakeCloudTest {
+    private static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private static CloudAccount account(FakeCloud c) {
+        return c.account(new AccountRef(null, SUB));
+    }
+
+    @Test
+    void aThousandConcurrentCreatesTakeAboutOneLatencyOnAFewThreads() {
+        Duration latency = Duration.ofSeconds(2);
+        try (FakeCloud c = FakeCloud.builder().latency(latency).build()) {
+            long threadsBefore = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith("fake-cloud-")).count();
+            long start = System.nanoTime();
+            List<CompletableFuture<VmCreated>> creates = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                creates.add(account(c).virtualMachines().create(Support.vm("load" + i, new PublicIpChoice.None()))
+                        .toCompletableFuture());
+            }
+            CompletableFuture.allOf(creates.toArray(new CompletableFuture<?>[0])).join();
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(took).isBetween(latency, latency.plusMillis(1500));
+            long fakeThreads = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith("fake-cloud-")).count();
+            assertThat(fakeThreads - threadsBefore).isLessThanOrEqualTo(2);
+            assertThat(await(account(c).virtualMachines().list(VmQuery.all()))).hasSize(1000)
+                    .allMatch(s -> s.statusText().endsWith("PowerState/running"));
+        }
+    }
+
+    @Test
+    void closeReturnsPromptlyAndFailsWhatIsUnderWay() {
+        FakeCloud c = FakeCloud.builder().latency(Duration.ofSeconds(30)).build();
+        CompletableFuture<VmCreated> create = account(c).virtualMachines().create(Support.vm("abandoned"))
+                .toCompletableFuture();
+        long start = System.nanoTime();
+        c.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        assertThat(failure(create).code()).isEqualTo(CloudException.NOT_AVAILABLE);
+        assertThat(failure(account(c).ping()).code()).isEqualTo(CloudException.NOT_AVAILABLE);
+    }
+
+    @Test
+    void scheduledDeletionsFireAtTheirTimeOnTheInjectedClock() {
+        Support.MutableClock clock = new Support.MutableClock(T0);
+        try (FakeCloud c = FakeCloud.builder().clock(clock).build()) {
+            CloudAccount a = account(c);
+            await(a.scaleSets().create(new ScaleSetSpec(Support.vm("pool"), 2, null)));
+            await(a.virtualMachines().create(Support.vm("keep")));
+            await(a.deletionSchedules().schedule(new ScheduledDeletion("pool", "westeurope", T0.plusSeconds(600))));
+            await(a.deletionSchedules().schedule(new ScheduledDeletion("keep", "westeurope", T0.plusSeconds(600))));
+            await(a.deletionSchedules().cancel("keep"));
+            assertThat(Support.state(c).get("deletionSchedules")).hasSize(1);
+            assertThat(Support.state(c).get("deletionSchedules").get(0).get("resourceGroup").asText()).isEqualTo("pool");
+
+            clock.advance(Duration.ofSeconds(599));
+            c.runDueDeletions();
+            assertThat(c.scaleSetNames()).containsExactly("pool");
+
+            clock.advance(Duration.ofSeconds(1));
+            c.runDueDeletions();
+            assertThat(c.scaleSetNames()).isEmpty();
+            assertThat(Support.state(c).get("deletionSchedules")).isEmpty();
+            assertThat(c.vmNames()).containsExactly("keep");
+        }
+    }
+
+    @Test
+    void aVmLifetimeDeallocatesTheVmOnTheClock() {
+        Support.MutableClock clock = new Support.MutableClock(T0);
+        try (FakeCloud c = FakeCloud.builder().clock(clock).vmLifetime(Duration.ofMinutes(5)).build()) {
+            await(account(c).virtualMachines().create(Support.vm("job")));
+            clock.advance(Duration.ofMinutes(4));
+            c.runDueLifetimes();
+            assertThat(await(account(c).virtualMachines().list(VmQuery.all()))).extracting(VmStatus::statusText)
+                    .containsExactly("ProvisioningState/succeeded,PowerState/running");
+            clock.advance(Duration.ofMinutes(1));
+            c.runDueLifetimes();
+            assertThat(await(account(c).virtualMachines().list(VmQuery.all()))).extracting(VmStatus::statusText)
+                    .containsExactly("ProvisioningState/succeeded,PowerState/deallocated");
+        }
+    }
+
+    @Test
+    void theStateFileRoundTripsWithoutSecretValues() throws IOException {
+        Path file = dir.resolve("state.json");
+        Files.writeString(file, """
+                {"subscriptions":[{"id":"%s","resourceGroups":[{"name":"secrets","location":"westeurope","tags":{},
+                  "resources":[{"type":"Microsoft.KeyVault/vaults","name":"gahp-kv","location":"westeurope",
+                    "secrets":[{"name":"pool-password","value":"Very-Secret-Value-42"},"plain-name"]}]}]}]}
+                """.formatted(SUB));
+        VmCreated created;
+        try (FakeCloud c = FakeCloud.builder().stateFile(file).seed(3).build()) {
+            CloudAccount a = account(c);
+            await(a.secretVaults().checkSecret(new VaultSecretRef("gahp-kv", "secrets", "pool-password")));
+            created = await(a.virtualMachines().create(Support.vm("persisted")));
+            await(a.scaleSets().create(new ScaleSetSpec(Support.vm("pool"), 3,
+                    new VaultSecretRef("gahp-kv", "secrets", "pool-password"))));
+            await(a.scaleSets().stop(ResourceRef.named("pool")));
+            await(a.deletionSchedules().schedule(new ScheduledDeletion("pool", "westeurope", T0.plusSeconds(3600))));
+            assertThat(c.stateJson()).doesNotContain("Very-Secret-Value-42");
+        }
+        String written = Files.readString(file);
+        assertThat(written).doesNotContain("Very-Secret-Value-42").contains("pool-password", "plain-name",
+                "Microsoft.ManagedIdentity/userAssignedIdentities");
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files).containsExactly(file);
+        }
+        try (FakeCloud again = FakeCloud.builder().stateFile(file).seed(99).build()) {
+            CloudAccount a = account(again);
+            assertThat(await(a.virtualMachines().create(Support.vm("persisted")))).isEqualTo(created);
+            assertThat(await(a.virtualMachines().list(VmQuery.all()))).extracting(VmStatus::name)
+                    .containsExactly("persisted");
+            assertThat(await(a.scaleSets().list("pool"))).singleElement().satisfies(s -> {
+                assertThat(s.capacity()).isEqualTo(3);
+                assertThat(s.statusText()).isEqualTo("ProvisioningState/succeeded,PowerState/deallocated");
+            });
+            await(a.secretVaults().checkSecret(new VaultSecretRef("gahp-kv", "secrets", "plain-name")));
+            assertThat(Support.state(again).get("deletionSchedules")).hasSize(1);
+            // Addresses in use stay in use: a new VM gets another one.
+            assertThat(await(a.virtualMachines().create(Support.vm("newcomer"))).publicIp())
+                    .isNotEqualTo(created.publicIp());
+        }
+    }
+
+    @Test
+    void changesReachTheStateFileWithinASecondAtomically() throws Exception {
+        Path file = dir.resolve("live.json");
+        try (FakeCloud c = FakeCloud.builder().stateFile(file).build()) {
+            for (int i = 0; i < 20; i++) {
+                await(account(c).virtualMachines().create(Support.vm("live" + i, new PublicIpChoice.None())));
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+            int seen = 0;
+            while (seen < 20 && System.nanoTime() < deadline) {
+                if (Files.exists(file)) {
+                    // Every read sees a whole document: the file is replaced atomically.
+                    JsonNode doc = Support.JSON.readTree(Files.readString(file));
+                    seen = Support.groups(doc, SUB).size();
+                }
+                Thread.onSpinWait();
+            }
+            assertThat(seen).isEqualTo(20);
+        }
+    }
+
+    @Test
+    void aMalformedStateFileFailsTheBuildNamingTheFileButNoValue() throws IOException {
+        Path file = dir.resolve("broken.json");
+        Files.writeString(file, "{\"subscriptions\": [ {\"id\": \"x\", \"resourceGroups\": Secret-Token-123 } ] }");
+        assertThatThrownBy(() -> FakeCloud.builder().stateFile(file).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining(file.toString())
+                .hasMessageNotContaining("Secret-Token-123");
+        Files.writeString(file, "{\"subscriptions\": [ {\"resourceGroups\": []} ] }");
+        assertThatThrownBy(() -> FakeCloud.builder().stateFile(file).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining(file.toString())
+                .hasMessageContaining("'id'");
+    }
+
+    @Test
+    void credentialFilesAreCheckedAndRecheckedWhenTheyChange() throws IOException {
+        Path cred = dir.resolve("azure_auth.json");
+        try (FakeCloud c = FakeCloud.builder().build()) {
+            CloudException missing = org.assertj.core.api.Assertions.catchThrowableOfType(CloudException.class,
+                    () -> c.account(new AccountRef(cred.toString(), SUB)));
+            assertThat(missing.code()).isEqualTo(CloudException.CREDENTIAL_FILE);
+            assertThat(missing.getMessage()).contains(cred.toString());
+
+            Files.writeString(cred, "{\"clientId\":\"a\",\"tenantId\":\"b\",\"clientSecret\":\"Top-Secret-Value\"}");
+            assertThat(await(c.account(new AccountRef(cred.toString(), SUB)).ping())).isNull();
+
+            Files.writeString(cred, "{\"clientId\":\"a\",\"clientSecret\":\"Top-Secret-Value\"}");
+            Files.setLastModifiedTime(cred, FileTime.from(Instant.now().plusSeconds(5)));
+            CloudException broken = org.assertj.core.api.Assertions.catchThrowableOfType(CloudException.class,
+                    () -> c.account(new AccountRef(cred.toString(), SUB)));
+            assertThat(broken.getMessage()).contains("has no tenantId").doesNotContain("Top-Secret-Value");
+
+            assertThat(await(c.account(new AccountRef(null, SUB)).ping())).isNull();
+            assertThatThrownBy(() -> c.account(new AccountRef(null, " "))).isInstanceOf(CloudException.class)
+                    .hasMessageContaining("subscription");
+        }
+    }
+
+    @Test
+    void scaleSetCapacityFollowsAzuresLimits() {
+        try (FakeCloud c = FakeCloud.builder().build()) {
+            CloudAccount a = account(c);
+            CloudException e = failure(a.scaleSets().create(new ScaleSetSpec(Support.vm("huge"), 1001, null)));
+            assertThat(e.code()).isEqualTo(CloudException.INVALID_PARAMETER);
+            assertThat(e.getMessage()).contains("1001").contains("1000");
+            assertThat(c.scaleSetNames()).isEmpty();
+
+            await(a.scaleSets().create(new ScaleSetSpec(Support.vm("small"), 100, null)));
+            await(a.scaleSets().scale(ResourceRef.named("small"), 1000));
+            assertThat(await(a.scaleSets().list("small"))).extracting(ScaleSetStatus::capacity).containsExactly(1000);
+            assertThat(c.stateJson()).contains("\"singlePlacementGroup\" : false");
+            assertThat(failure(a.scaleSets().scale(ResourceRef.named("small"), 1001)).code())
+                    .isEqualTo(CloudException.INVALID_PARAMETER);
+        }
+    }
+
+    @Test
+    void aScaleSetChangeWhileAnotherRunsConflicts() {
+        try (FakeCloud c = FakeCloud.builder().latency(Duration.ofMillis(200)).build()) {
+            CloudAccount a = account(c);
+            await(a.scaleSets().create(new ScaleSetSpec(Support.vm("busy"), 2, null)));
+            CompletableFuture<Void> stop = a.scaleSets().stop(ResourceRef.named("busy")).toCompletableFuture();
+            assertThat(failure(a.scaleSets().start(ResourceRef.named("busy"))).code()).isEqualTo(CloudException.CONFLICT);
+            await(stop);
+            assertThat(await(a.scaleSets().list("busy"))).extracting(ScaleSetStatus::statusText)
+                    .containsExactly("ProvisioningState/succeeded,PowerState/deallocated");
+        }
+    }
+
+    @Test
+    void vaultNamesAreUniqueAcrossSubscriptionsAndReusedInTheSameLocation() {
+        try (FakeCloud c = FakeCloud.builder().build()) {
+            CloudAccount a = account(c);
+            CloudAccount b = c.account(new AccountRef(null, "another-subscription"));
+            await(a.secretVaults().createVault(new VaultSpec("team-kv", "westeurope", "premium",
+                    List.of("00000000-0000-0000-0000-000000000001"))));
+            await(a.secretVaults().createVault(new VaultSpec("team-kv", "West Europe", null, List.of())));
+            assertThat(failure(a.secretVaults().createVault(new VaultSpec("team-kv", "eastus", null, List.of())))
+                    .code()).isEqualTo(CloudException.CONFLICT);
+            assertThat(failure(b.secretVaults().createVault(new VaultSpec("team-kv", "westeurope", null, List.of())))
+                    .code()).isEqualTo("VaultAlreadyExists");
+            assertThat(failure(a.secretVaults().createVault(new VaultSpec("bad--name", "westeurope", null,
+                    List.of()))).code()).isEqualTo("VaultNameNotValid");
+            assertThat(failure(a.secretVaults().createVault(new VaultSpec("other-kv", "westeurope", null,
+                    List.of("not-a-guid")))).code()).isEqualTo(CloudException.INVALID_PARAMETER);
+            assertThat(c.stateJson()).contains("00000000-0000-0000-0000-000000000001").contains("premium");
+        }
+    }
+
+    @Test
+    void aScaleSetWithASecretGetsAnIdentityThatCanReadIt() {
+        try (FakeCloud c = FakeCloud.builder().build()) {
+            c.seedSecret(SUB, "vaults", "pool-kv", "westeurope", "token", "never-written-value");
+            await(account(c).scaleSets().create(new ScaleSetSpec(Support.vm("pool"), 1,
+                    new VaultSecretRef("pool-kv", "vaults", "token"))));
+            JsonNode groups = Support.groups(Support.state(c), SUB);
+            String principal = null;
+            String policies = null;
+            for (JsonNode g : groups) {
+                for (JsonNode r : g.get("resources")) {
+                    if (r.get("type").asText().equals("Microsoft.ManagedIdentity/userAssignedIdentities")) {
+                        principal = r.get("principalId").asText();
+                    }
+                    if (r.get("type").asText().equals("Microsoft.KeyVault/vaults")) {
+                        policies = r.get("accessPolicies").toString();
+                    }
+                }
+            }
+            assertThat(principal).isNotNull();
+            assertThat(policies).contains(principal);
+            assertThat(c.stateJson()).doesNotContain("never-written-value");
+        }
+    }
+}
