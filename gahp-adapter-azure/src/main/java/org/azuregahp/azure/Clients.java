@@ -9,10 +9,14 @@ import com.azure.core.http.policy.RequestIdPolicy;
 import com.azure.core.http.policy.RetryPolicy;
 import com.azure.core.http.policy.UserAgentPolicy;
 import com.azure.core.management.http.policy.ArmChallengeAuthenticationPolicy;
+import com.azure.resourcemanager.authorization.fluent.AuthorizationManagementClient;
+import com.azure.resourcemanager.authorization.implementation.AuthorizationManagementClientBuilder;
 import com.azure.resourcemanager.compute.fluent.ComputeManagementClient;
 import com.azure.resourcemanager.compute.implementation.ComputeManagementClientBuilder;
 import com.azure.resourcemanager.keyvault.fluent.KeyVaultManagementClient;
 import com.azure.resourcemanager.keyvault.implementation.KeyVaultManagementClientBuilder;
+import com.azure.resourcemanager.msi.fluent.ManagedServiceIdentityClient;
+import com.azure.resourcemanager.msi.implementation.ManagedServiceIdentityClientBuilder;
 import com.azure.resourcemanager.network.fluent.NetworkManagementClient;
 import com.azure.resourcemanager.network.implementation.NetworkManagementClientBuilder;
 import com.azure.resourcemanager.resources.fluent.ResourceManagementClient;
@@ -42,6 +46,8 @@ final class Clients {
     private final Lazy<ComputeManagementClient> compute;
     private final Lazy<NetworkManagementClient> network;
     private final Lazy<KeyVaultManagementClient> keyVault;
+    private final Lazy<ManagedServiceIdentityClient> identities;
+    private final Lazy<AuthorizationManagementClient> authorization;
     private final Lazy<HttpClient> httpClient;
     private final ConcurrentHashMap<String, SecretAsyncClient> secretClients = new ConcurrentHashMap<>();
 
@@ -77,6 +83,26 @@ final class Clients {
                 .subscriptionId(subscription)
                 .defaultPollInterval(poll)
                 .buildClient());
+        this.identities = new Lazy<>(() -> new ManagedServiceIdentityClientBuilder()
+                .pipeline(pipeline.get())
+                .endpoint(connection.armEndpointNoSlash())
+                .subscriptionId(subscription)
+                .defaultPollInterval(poll)
+                .buildClient());
+        this.authorization = new Lazy<>(() -> new AuthorizationManagementClientBuilder()
+                .pipeline(pipeline.get())
+                .endpoint(connection.armEndpointNoSlash())
+                .subscriptionId(subscription)
+                .defaultPollInterval(poll)
+                .buildClient());
+    }
+
+    ManagedServiceIdentityClient identities() {
+        return identities.get();
+    }
+
+    AuthorizationManagementClient authorization() {
+        return authorization.get();
     }
 
     Connection connection() {
