@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -217,8 +216,7 @@ final class StateDocument {
                 world.reserveIp(rn.get("ipAddress").asText());
             }
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = ((ObjectNode) rn).fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : ((ObjectNode) rn).properties()) {
             if (!handled.contains(e.getKey())) {
                 r.props.put(e.getKey(), mapper.convertValue(e.getValue(), Object.class));
             }
@@ -266,7 +264,7 @@ final class StateDocument {
         if (!n.isObject()) {
             throw new IllegalArgumentException(where + ": tags are not a JSON object");
         }
-        n.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().isNull() ? "" : e.getValue().asText()));
+        n.properties().forEach(e -> out.put(e.getKey(), e.getValue().isNull() ? "" : e.getValue().asText()));
         return out;
     }
 

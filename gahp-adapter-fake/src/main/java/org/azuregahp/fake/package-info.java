@@ -1,0 +1,50 @@
+/**
+ * An in-memory cloud behind every port, for offline development and end-to-end tests. The only
+ * public type is {@link org.azuregahp.fake.FakeCloud} (with its {@code Builder} and {@code Options});
+ * everything else is package-private.
+ *
+ * <h2>Behaviour</h2>
+ * <ul>
+ *   <li>Every VM and scale set lives in a resource group of its own, named after it and tagged
+ *       {@code azure-gahp:name=<name>}. A VM gets a virtual network, a security group (SSH or RDP
+ *       open), a NIC, a public IP from the documentation ranges 203.0.113.0/24, 198.51.100.0/24 and
+ *       192.0.2.0/24 (762 addresses per fake cloud; beyond that a create fails with
+ *       {@code PublicIPCountLimitReached}), an OS disk and its data disks. A scale set gets a
+ *       network, a load balancer with a public IP and, with a secret, a user-assigned identity
+ *       that is added to the vault's access policies.</li>
+ *   <li>Each port call is one operation of a few steps spread over the latency: a VM create makes
+ *       the group, network and public IP, then the NIC and disks, then the VM (listed as
+ *       {@code ProvisioningState/creating,PowerState/starting}) at once, and finishes
+ *       ({@code succeeded}, {@code running}) after the latency. Lists answer the state when the
+ *       request arrived, after the latency.</li>
+ *   <li>Fault injection: at the start of each operation a seeded random source decides whether it
+ *       fails, at which step and with which error (InternalServerError, TooManyRequests,
+ *       QuotaExceeded, AllocationFailed; the last two only for operations that need capacity). A
+ *       failure part-way undoes what the operation made, so a failed create leaves nothing and a
+ *       failed delete leaves everything.</li>
+ *   <li>Scale sets: Azure's {@code singlePlacementGroup=true} limits a set to 100 VMs; the fake
+ *       turns it off by itself above 100 (at create or scale), so only more than 1,000 is an error.
+ *       A change while another change of the same set runs fails with {@code Conflict}.</li>
+ *   <li>Vault names are unique in the whole fake cloud; {@code createVault} puts a new vault in a
+ *       resource group named after it and reuses an existing vault in the same subscription and
+ *       location.</li>
+ *   <li>Deletion schedules need not name an existing group; when their time comes (per the
+ *       builder's clock) the group is deleted if it exists.</li>
+ *   <li>Futures complete on the fake's two scheduler threads (or the caller's, without latency):
+ *       callers must not block in their callbacks.</li>
+ * </ul>
+ *
+ * <h2>State document</h2>
+ * <pre>
+ * {"version": 1,
+ *  "subscriptions": [{"id": "...", "resourceGroups": [{"name": "...", "location": "westeurope",
+ *      "tags": {...}, "resources": [{"type": "Microsoft.Compute/virtualMachines", "name": "...",
+ *          "vmId": "...", "provisioningState": "succeeded", "powerState": "running", ...}, ...]}]}],
+ *  "deletionSchedules": [{"subscription": "...", "resourceGroup": "...", "location": "...",
+ *      "at": "2026-11-27T10:00:00Z"}]}
+ * </pre>
+ * Vaults list {@code "secrets"} by name; a loaded document may give {@code {"name": ..., "value": ...}}
+ * objects to seed values, which are kept in memory and never written back. Operations under way
+ * when the document was written count as finished when it is loaded.
+ */
+package org.azuregahp.fake;
