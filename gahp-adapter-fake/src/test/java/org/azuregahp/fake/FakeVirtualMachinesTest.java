@@ -198,10 +198,11 @@ class FakeVirtualMachinesTest {
     }
 
     @Test
-    void aLoginIsRequiredAndReservedUserNamesAreRefused() {
+    void windowsNeedsAPasswordLinuxMayGoWithoutKeyAndReservedUserNamesAreRefused() {
         FakeCloud c = cloud(Duration.ZERO);
-        assertThat(failure(vms(c).create(vm("nocred", "westeurope", "Standard_B1s", null, null))).getMessage())
-                .contains("adminPassword");
+        assertThat(failure(vms(c).create(vm("nocredwin", "westeurope", "Standard_B1s", OsType.WINDOWS, null)))
+                .getMessage()).contains("adminPassword");
+        assertThat(await(vms(c).create(vm("nocred", "westeurope", "Standard_B1s", null, null))).vmId()).isNotEmpty();
         MachineSpec root = new MachineSpec("rootvm", "westeurope", "Standard_B1s", Support.UBUNTU, "root",
                 Support.KEY, null, null, null, null, null, null, null);
         assertThat(failure(vms(c).create(root)).getMessage()).contains("Admin Username specified is not allowed");
