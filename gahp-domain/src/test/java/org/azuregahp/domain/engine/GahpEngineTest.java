@@ -162,7 +162,7 @@ class GahpEngineTest {
                 cloud.nextCall();
             }
             for (int i : new int[] {4, 2, 5, 1, 3}) {
-                pending.get(ResourceRef.named("vm" + i)).complete(null);
+                pending.computeIfAbsent(ResourceRef.named("vm" + i), k -> new CompletableFuture<>()).complete(null);
                 c.awaitResults(1);
             }
             assertThat(results(c, "")).containsExactly("4 NULL", "2 NULL", "5 NULL", "1 NULL", "3 NULL");
