@@ -3,13 +3,10 @@ package org.azuregahp.cli;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiConsumer;
-import java.util.stream.Collectors;
 
 import org.azuregahp.cli.Settings.CloudKind;
 import org.azuregahp.cli.Settings.LogLevel;
@@ -19,6 +16,8 @@ import org.azuregahp.cli.Settings.LogLevel;
  * variables and the {@code --help} text. A flag wins over its environment variable.
  *
  * <p>Parsing is total: {@link #parse} returns a {@link Outcome} and never throws on bad input.
+ * (The table holds no lambdas and the parsers no regular expressions: this runs before the banner,
+ * where every millisecond of class loading shows.)
  */
 final class CommandLine {
 
@@ -48,8 +47,7 @@ final class CommandLine {
      * One option. {@code valueName} is null for a switch. {@code fromEnv} is false only for
      * {@code --help} and {@code --version}, which are not settings.
      */
-    record Option(String name, String valueName, String help, String defaultText, boolean fromEnv,
-            BiConsumer<Draft, String> apply) {
+    record Option(String name, String valueName, String help, String defaultText, boolean fromEnv) {
 
         boolean isSwitch() {
             return valueName == null;
@@ -82,6 +80,71 @@ final class CommandLine {
         Duration azurePollInterval;
         Integer azureMaxConcurrent;
 
+        /** Sets the option called {@code name}; throws IllegalArgumentException for a bad value. */
+        void set(String name, String v) {
+            switch (name) {
+                case "cloud":
+                    cloud = parseEnum(CloudKind.class, v);
+                    break;
+                case "fake-latency":
+                    fakeLatency = Durations.parse(v);
+                    break;
+                case "fake-failure-rate":
+                    fakeFailureRate = parseProbability(v);
+                    break;
+                case "fake-seed":
+                    fakeSeed = parseLong(v);
+                    break;
+                case "fake-state":
+                    fakeState = parsePath(v);
+                    break;
+                case "fake-vm-lifetime":
+                    fakeVmLifetime = Durations.parse(v);
+                    break;
+                case "max-in-flight":
+                    maxInFlight = parseInt(v, 1, 1_000_000);
+                    break;
+                case "request-timeout":
+                    requestTimeout = positive(Durations.parse(v));
+                    break;
+                case "max-line-bytes":
+                    maxLineBytes = parseInt(v, 1024, Integer.MAX_VALUE);
+                    break;
+                case "log":
+                    logFile = parsePath(v);
+                    break;
+                case "log-level":
+                    logLevel = parseEnum(LogLevel.class, v);
+                    break;
+                case "interactive":
+                    interactive = parseBoolean(v);
+                    break;
+                case "stdio":
+                    stdio = parseBoolean(v);
+                    break;
+                case "automation-account":
+                    automationAccount = nonBlank(v);
+                    break;
+                case "automation-resource-group":
+                    automationResourceGroup = nonBlank(v);
+                    break;
+                case "azure-poll-interval":
+                    azurePollInterval = positive(Durations.parse(v));
+                    break;
+                case "azure-max-concurrent":
+                    azureMaxConcurrent = parseInt(v, 1, 100_000);
+                    break;
+                case "help":
+                    help = true;
+                    break;
+                case "version":
+                    version = true;
+                    break;
+                default:
+                    throw new IllegalStateException("option without a setter: " + name);
+            }
+        }
+
         Settings freeze() {
             return new Settings(cloud, fakeLatency, fakeFailureRate, fakeSeed, fakeState, fakeVmLifetime, maxInFlight,
                     requestTimeout, maxLineBytes, logFile, logLevel, interactive, stdio, automationAccount,
@@ -91,48 +154,40 @@ final class CommandLine {
 
     private static final List<Option> OPTIONS = List.of(
             new Option("cloud", "azure|fake", "The cloud to serve: Azure itself, or the built-in fake cloud.", "azure",
-                    true, (d, v) -> d.cloud = parseEnum(CloudKind.class, v)),
+                    true),
             new Option("fake-latency", "DURATION", "How long each fake cloud operation takes (0, 250ms, 2s, 1m).", "0",
-                    true, (d, v) -> d.fakeLatency = Durations.parse(v)),
+                    true),
             new Option("fake-failure-rate", "P",
                     "Probability (0..1) that a fake cloud operation fails at a random step with a realistic Azure error.",
-                    "0", true, (d, v) -> d.fakeFailureRate = parseProbability(v)),
-            new Option("fake-seed", "N", "Seed for the fake cloud's failures and ids, so runs repeat.", "random", true,
-                    (d, v) -> d.fakeSeed = parseLong(v)),
+                    "0", true),
+            new Option("fake-seed", "N", "Seed for the fake cloud's failures and ids, so runs repeat.", "random", true),
             new Option("fake-state", "FILE",
                     "Load the fake cloud from this JSON file at start and keep it written there.", "none (in memory)",
-                    true, (d, v) -> d.fakeState = parsePath(v)),
+                    true),
             new Option("fake-vm-lifetime", "DURATION",
                     "Fake VMs deallocate themselves this long after their create finishes (lets the gridmanager see jobs end).",
-                    "never", true, (d, v) -> d.fakeVmLifetime = Durations.parse(v)),
+                    "never", true),
             new Option("max-in-flight", "N", "Cloud operations running at once; more are queued, never refused.",
-                    Integer.toString(Settings.DEFAULT_MAX_IN_FLIGHT), true,
-                    (d, v) -> d.maxInFlight = parseInt(v, 1, 1_000_000)),
+                    Integer.toString(Settings.DEFAULT_MAX_IN_FLIGHT), true),
             new Option("request-timeout", "DURATION", "A request still running this long gets an OperationTimedOut error result.",
-                    Durations.format(Settings.DEFAULT_REQUEST_TIMEOUT), true,
-                    (d, v) -> d.requestTimeout = positive(Durations.parse(v))),
+                    Durations.format(Settings.DEFAULT_REQUEST_TIMEOUT), true),
             new Option("max-line-bytes", "N", "Longest request line accepted; a longer one gets E and the server keeps serving.",
-                    Integer.toString(Settings.DEFAULT_MAX_LINE_BYTES), true,
-                    (d, v) -> d.maxLineBytes = parseInt(v, 1024, Integer.MAX_VALUE)),
-            new Option("log", "FILE", "Write the log to this file (default level info).", "warnings to stderr", true,
-                    (d, v) -> d.logFile = parsePath(v)),
-            new Option("log-level", "error|warn|info|debug", "How much to log.", "info with --log, else warn", true,
-                    (d, v) -> d.logLevel = parseEnum(LogLevel.class, v)),
-            new Option("interactive", null, "Start the interactive shell even when not at a terminal.", null, true,
-                    (d, v) -> d.interactive = parseBoolean(v)),
+                    Integer.toString(Settings.DEFAULT_MAX_LINE_BYTES), true),
+            new Option("log", "FILE", "Write the log to this file (default level info).", "warnings to stderr", true),
+            new Option("log-level", "error|warn|info|debug", "How much to log.", "info with --log, else warn", true),
+            new Option("interactive", null, "Start the interactive shell even when not at a terminal.", null, true),
             new Option("stdio", null, "Speak the plain GAHP protocol even at a terminal (what HTCondor uses).", null,
-                    true, (d, v) -> d.stdio = parseBoolean(v)),
+                    true),
             new Option("automation-account", "NAME",
-                    "Azure Automation account that runs scheduled scale-set deletions.", "the adapter's default", true,
-                    (d, v) -> d.automationAccount = nonBlank(v)),
+                    "Azure Automation account that runs scheduled scale-set deletions.", "the adapter's default", true),
             new Option("automation-resource-group", "NAME", "Resource group of that Automation account.",
-                    "the adapter's default", true, (d, v) -> d.automationResourceGroup = nonBlank(v)),
+                    "the adapter's default", true),
             new Option("azure-poll-interval", "DURATION", "How often long-running Azure operations are polled.",
-                    "the adapter's default", true, (d, v) -> d.azurePollInterval = positive(Durations.parse(v))),
+                    "the adapter's default", true),
             new Option("azure-max-concurrent", "N", "Azure calls running at once per subscription.",
-                    "the adapter's default", true, (d, v) -> d.azureMaxConcurrent = parseInt(v, 1, 100_000)),
-            new Option("help", null, "Print this help and exit.", null, false, (d, v) -> d.help = true),
-            new Option("version", null, "Print the version and exit.", null, false, (d, v) -> d.version = true));
+                    "the adapter's default", true),
+            new Option("help", null, "Print this help and exit.", null, false),
+            new Option("version", null, "Print the version and exit.", null, false));
 
     private CommandLine() {
     }
@@ -142,7 +197,12 @@ final class CommandLine {
     }
 
     static Optional<Option> find(String name) {
-        return OPTIONS.stream().filter(o -> o.name().equals(name)).findFirst();
+        for (Option o : OPTIONS) {
+            if (o.name().equals(name)) {
+                return Optional.of(o);
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -160,7 +220,7 @@ final class CommandLine {
                 continue;
             }
             try {
-                option.apply().accept(draft, value);
+                draft.set(option.name(), value);
             } catch (IllegalArgumentException e) {
                 return new UsageError("environment variable " + option.envName() + ": " + e.getMessage());
             }
@@ -196,7 +256,7 @@ final class CommandLine {
                 return new UsageError("option --" + name + " needs a value: " + option.valueName());
             }
             try {
-                option.apply().accept(draft, value);
+                draft.set(option.name(), value);
             } catch (IllegalArgumentException e) {
                 return new UsageError("option --" + name + ": " + e.getMessage());
             }
@@ -247,8 +307,10 @@ final class CommandLine {
                 return e;
             }
         }
-        String allowed = Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT))
-                .collect(Collectors.joining(", "));
+        StringBuilder allowed = new StringBuilder();
+        for (E e : type.getEnumConstants()) {
+            allowed.append(allowed.length() == 0 ? "" : ", ").append(e.name().toLowerCase(Locale.ROOT));
+        }
         throw new IllegalArgumentException("'" + v + "' is not allowed; allowed values: " + allowed);
     }
 

@@ -2,12 +2,9 @@ package org.azuregahp.cli;
 
 import java.time.Duration;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Parses the durations the command line takes: {@code 0}, {@code 250ms}, {@code 2s}, {@code 1m}, {@code 1h}. */
 final class Durations {
-    private static final Pattern FORM = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
 
     private Durations() {
     }
@@ -19,12 +16,20 @@ final class Durations {
      * @throws IllegalArgumentException with a message fit for the user when the text is not such a duration
      */
     static Duration parse(String text) {
-        Matcher m = FORM.matcher(text.trim().toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        int digits = 0;
+        while (digits < t.length() && t.charAt(digits) >= '0' && t.charAt(digits) <= '9') {
+            digits++;
+        }
+        String unit = t.substring(digits);
+        if (digits == 0 || digits > 9 || !(unit.isEmpty() || unit.equals("ms") || unit.equals("s")
+                || unit.equals("m") || unit.equals("h"))) {
             throw new IllegalArgumentException("'" + text + "' is not a duration (examples: 0, 250ms, 2s, 1m, 1h)");
         }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
+        long n = Long.parseLong(t.substring(0, digits));
+        if (unit.isEmpty()) {
+            unit = "s";
+        }
         switch (unit) {
             case "ms":
                 return Duration.ofMillis(n);

@@ -18,9 +18,10 @@ import org.azuregahp.ports.LocalFiles;
  * the user the server runs as. Error messages name the file, never its contents.
  */
 final class FileSystemLocalFiles implements LocalFiles {
-    private final Path home;
+    private final String home;
 
-    FileSystemLocalFiles(Path home) {
+    /** @param home the user's home directory (kept as text: no file-system work before the banner) */
+    FileSystemLocalFiles(String home) {
         this.home = home;
     }
 
@@ -56,10 +57,10 @@ final class FileSystemLocalFiles implements LocalFiles {
 
     private Path resolve(String path) {
         if (path.equals("~")) {
-            return home;
+            return Path.of(home);
         }
         if (path.startsWith("~/")) {
-            return home.resolve(path.substring(2));
+            return Path.of(home).resolve(path.substring(2));
         }
         return Path.of(path);
     }

@@ -45,12 +45,12 @@ public final class Main {
         Settings settings = ((Run) outcome).settings();
         BuildInfo build = BuildInfo.load();
         Clock clock = Clock.systemUTC();
-        Path home = Path.of(System.getProperty("user.home", "/"));
+        String home = System.getProperty("user.home", "/");
         FileSystemLocalFiles files = new FileSystemLocalFiles(home);
 
         boolean atTerminal = System.console() != null;
         if (settings.interactive() || (atTerminal && !settings.stdio())) {
-            int status = Repl.launch(settings, build, clock, files, home, err, new FileInputStream(FileDescriptor.in),
+            int status = Repl.launch(settings, build, clock, files, Path.of(home), err, new FileInputStream(FileDescriptor.in),
                     protocolOut, atTerminal, new Lifecycle(() -> configureLogging(settings, err),
                             shutdown -> Signals.onTermination(shutdown, false), code -> halt(code, err)));
             halt(status, err);

@@ -1,0 +1,41 @@
+package org.azuregahp.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.azuregahp.ports.CloudException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileSystemLocalFilesTest {
+
+    @Test
+    void readsAnExistingFileAndExpandsTheHomeDirectory(@TempDir Path home) throws Exception {
+        Files.writeString(home.resolve("id.pub"), "ssh-ed25519 AAAA me@host\n");
+        FileSystemLocalFiles files = new FileSystemLocalFiles(home.toString());
+        assertThat(files.readIfExists("~/id.pub", 1000)).contains("ssh-ed25519 AAAA me@host\n");
+        assertThat(files.readIfExists(home.resolve("id.pub").toString(), 1000)).isPresent();
+    }
+
+    @Test
+    void aMissingFileOrADirectoryIsEmpty(@TempDir Path home) {
+        FileSystemLocalFiles files = new FileSystemLocalFiles(home.toString());
+        assertThat(files.readIfExists("~/nothing-here", 1000)).isEmpty();
+        assertThat(files.readIfExists(home.toString(), 1000)).isEmpty();
+        assertThat(files.readIfExists("bad\u0000path", 1000)).isEmpty();
+    }
+
+    @Test
+    void tooLargeOrBinaryFilesAreErrorsNamingTheFileNotItsContents(@TempDir Path home) throws Exception {
+        Files.writeString(home.resolve("big"), "s3cr3t".repeat(100));
+        Files.write(home.resolve("bin"), new byte[] {(byte) 0xff, (byte) 0xfe, 's', '3'});
+        FileSystemLocalFiles files = new FileSystemLocalFiles(home.toString());
+        assertThatThrownBy(() -> files.readIfExists("~/big", 100)).isInstanceOf(CloudException.class)
+                .hasMessageContaining("~/big").hasMessageContaining("too large").hasMessageNotContaining("s3cr3t");
+        assertThatThrownBy(() -> files.readIfExists("~/bin", 100)).isInstanceOf(CloudException.class)
+                .hasMessageContaining("not UTF-8").hasMessageNotContaining("s3");
+    }
+}
