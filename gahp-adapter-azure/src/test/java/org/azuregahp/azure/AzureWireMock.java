@@ -62,6 +62,10 @@ final class AzureWireMock implements AutoCloseable {
     }
 
     AzureWireMock(AzureSettings settings) {
+        this(settings, java.time.Clock.systemUTC());
+    }
+
+    AzureWireMock(AzureSettings settings, java.time.Clock clock) {
         server = new WireMockServer(options().dynamicHttpsPort().httpDisabled(true).containerThreads(40)
                 .jettyAcceptors(2));
         server.start();
@@ -74,7 +78,7 @@ final class AzureWireMock implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         cloud = AzureCloud.create(settings.withPollInterval(Duration.ofMillis(20)).withMaxRetries(3),
-                insecureClient(), System::nanoTime, java.time.Clock.systemUTC());
+                insecureClient(), System::nanoTime, clock);
         stubToken();
     }
 
@@ -338,6 +342,20 @@ final class AzureWireMock implements AutoCloseable {
         lroPut(nic, nicBody(name, name + "-nic", "Updating"), nicBody(name, name + "-nic", "Succeeded"), null);
         String vm = providerPath(name, "Microsoft.Compute", "virtualMachines", name);
         lroPut(vm, vmBody(name, name, "Creating", vmId), vmBody(name, name, "Succeeded", vmId), null);
+    }
+
+    /** A POST (start, deallocate, restart, publish) answering 202 with an operation that succeeds on the second poll. */
+    void lroPost(String actionPath) {
+        String opPath = "/subscriptions/" + SUB + "/providers/Microsoft.Test/locations/westeurope/operations/"
+                + nextOp("post");
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(path(actionPath))
+                .willReturn(aResponse().withStatus(202).withHeader("Azure-AsyncOperation", base + opPath)
+                        .withHeader("Retry-After", "0")));
+        String scenario = "post-" + opPath;
+        server.stubFor(get(urlPathEqualTo(opPath)).inScenario(scenario).whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(json(200, "{\"status\":\"InProgress\"}")).willSetStateTo("done"));
+        server.stubFor(get(urlPathEqualTo(opPath)).inScenario(scenario).whenScenarioStateIs("done")
+                .willReturn(json(200, "{\"status\":\"Succeeded\"}")));
     }
 
     // ---------------------------------------------------------------- helpers for tests
