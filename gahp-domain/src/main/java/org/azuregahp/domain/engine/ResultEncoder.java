@@ -25,11 +25,32 @@ public final class ResultEncoder {
         return GahpCodec.join(all);
     }
 
-    /** An error result; an empty or {@code NULL} text (it would read as success) becomes {@code UnknownError}. */
+    /**
+     * An error result; an empty or {@code NULL} text (it would read as success) becomes {@code UnknownError}.
+     * Line breaks and other control characters in the text become spaces: escaping would keep the field
+     * count right, but a reader that splits on LF (a log, a careless script, a hold reason shown on one
+     * line) would still see two lines.
+     */
     public static String error(String requestId, String errorText) {
-        String text = errorText == null || errorText.isEmpty() || errorText.equals("NULL") ? "UnknownError"
-                : errorText;
+        String text = errorText == null || errorText.isBlank() || errorText.equals("NULL") ? "UnknownError"
+                : oneLine(errorText);
         return GahpCodec.join(List.of(requestId, text));
+    }
+
+    static String oneLine(String text) {
+        StringBuilder b = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c)) {
+                if (b == null) {
+                    b = new StringBuilder(text.length()).append(text, 0, i);
+                }
+                b.append(' ');
+            } else if (b != null) {
+                b.append(c);
+            }
+        }
+        return b == null ? text : b.toString();
     }
 
     /**

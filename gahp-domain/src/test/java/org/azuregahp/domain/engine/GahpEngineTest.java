@@ -390,8 +390,8 @@ class GahpEngineTest {
             assertThat(String.join("|", r)).doesNotContain("hunter2").doesNotContain("abc");
             assertThat(ResultLine.parse(r.get(0)).status()).startsWith("InternalError: RuntimeException");
             assertThat(ResultLine.parse(r.get(1)).status()).startsWith("InternalError: IllegalStateException");
-            assertThat(r.get(2)).isEqualTo("3 Conflict:\\ line\\ one\\\nline\\ two\\ \\\\\\ end");
-            assertThat(ResultLine.parse(r.get(2)).status()).isEqualTo("Conflict: line one\nline two \\ end");
+            assertThat(r.get(2)).isEqualTo("3 Conflict:\\ line\\ one\\ line\\ two\\ \\\\\\ end");
+            assertThat(ResultLine.parse(r.get(2)).status()).isEqualTo("Conflict: line one line two \\ end");
             assertThat(ResultLine.parse(r.get(2)).fieldCount()).isEqualTo(2);
         }
     }

@@ -21,7 +21,9 @@ class ResultEncoderTest {
 
     @Test
     void errorIsOneEscapedArgumentAndNeverReadsAsSuccess() {
-        assertThat(ResultEncoder.error("4", "QuotaExceeded: a\\b\r\nc")).isEqualTo("4 QuotaExceeded:\\ a\\\\b\\\r\\\nc");
+        assertThat(ResultEncoder.error("4", "QuotaExceeded: a\\b c")).isEqualTo("4 QuotaExceeded:\\ a\\\\b\\ c");
+        // Line breaks and control characters become spaces, so the result is one physical line.
+        assertThat(ResultEncoder.error("4", "QuotaExceeded: a\r\nb\tc\u0000d")).isEqualTo("4 QuotaExceeded:\\ a\\ \\ b\\ c\\ d");
         assertThat(ResultEncoder.error("4", "NULL")).isEqualTo("4 UnknownError");
         assertThat(ResultEncoder.error("4", "")).isEqualTo("4 UnknownError");
     }
