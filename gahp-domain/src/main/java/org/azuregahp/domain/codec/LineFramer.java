@@ -9,10 +9,11 @@ import java.util.Optional;
 /**
  * Cuts raw input bytes, fed in chunks of any size, into lines.
  *
- * <p>Lines end with an unescaped LF. As the protocol escapes (see {@link GahpCodec}), a backslash
- * makes the next byte literal, so backslash + LF is part of the line (an argument holding a line
- * break), not its end; the codec's {@code split} later turns it into the LF. One unescaped CR right
- * before the ending LF is dropped (an escaped CR, backslash + CR, stays). Bytes are decoded as UTF-8
+ * <p>Every LF ends a line, even one right after a backslash, and one CR right before it is dropped.
+ * So each request line gets its own return line whatever it holds: a line ending in a lone backslash
+ * (a truncated escape) never swallows the next request. (The protocol would let an argument carry an
+ * escaped line break; HTCondor's gridmanager never sends one, and a reader that waited for more input
+ * after a stray backslash would stall the whole session.) Bytes are decoded as UTF-8
  * leniently (malformed input becomes U+FFFD; this never throws). A line longer than
  * {@code maxLineBytes} (not counting CR and LF) is not buffered beyond the limit: it is reported
  * once, as {@link FramedLine#oversized(long)}, when its LF arrives (or at {@link #finish()}).
@@ -30,9 +31,7 @@ public final class LineFramer {
     /** Bytes seen in the current line, kept or not. */
     private long seen;
     private boolean overflow;
-    /** The previous byte was a backslash that escapes the next byte. */
-    private boolean escaping;
-    /** The previous byte was a CR that no backslash escaped. */
+    /** The previous byte was a CR. */
     private boolean bareCr;
 
     public LineFramer() {
@@ -60,13 +59,7 @@ public final class LineFramer {
         int start = off;
         for (int i = off; i < end; i++) {
             byte b = data[i];
-            if (escaping) {
-                escaping = false;
-                bareCr = false;
-            } else if (b == '\\') {
-                escaping = true;
-                bareCr = false;
-            } else if (b == '\n') {
+            if (b == '\n') {
                 append(data, start, i - start);
                 out.add(cut());
                 start = i + 1;
@@ -117,7 +110,6 @@ public final class LineFramer {
         kept = 0;
         seen = 0;
         overflow = false;
-        escaping = false;
         bareCr = false;
         if (buf.length > 64 * 1024) {
             buf = new byte[256];

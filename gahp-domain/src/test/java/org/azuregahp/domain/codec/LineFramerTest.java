@@ -140,33 +140,32 @@ class LineFramerTest {
 
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 1000})
-    void anEscapedLfOrCrBelongsToTheLineAndRoundTripsThroughTheCodec(int chunk) {
-        java.util.List<String> args = java.util.List.of("7", "Conflict: line one\nline two\r", "end\\", "x\r");
-        String wire = GahpCodec.join(args) + "\r\n" + "NEXT\r\n";
+    void aTrailingBackslashNeverSwallowsTheNextRequestLine(int chunk) {
+        String wire = "AZURE_PING 2 NULL sub\\\r\n" + "RESULTS\\\n" + "NEXT\r\n";
         List<FramedLine> lines = feedInChunks(new LineFramer(), wire.getBytes(StandardCharsets.UTF_8), chunk);
-        assertThat(lines).hasSize(2);
-        assertThat(GahpCodec.split(lines.get(0).text())).isEqualTo(args);
-        assertThat(lines.get(1).text()).isEqualTo("NEXT");
+        assertThat(texts(lines)).containsExactly("AZURE_PING 2 NULL sub\\", "RESULTS\\", "NEXT");
     }
 
     @Test
-    void escapeStateFollowsBackslashPairs() {
+    void everyLfEndsALineAndOneCrBeforeItIsDropped() {
         LineFramer f = new LineFramer();
-        // a\\<CR><LF>: the pair is one literal backslash, so the CR is bare and dropped
+        // a\\<CR><LF>: the CR before the LF is dropped
         byte[] a = {'a', '\\', '\\', '\r', '\n'};
         assertThat(texts(f.feed(a, 0, a.length))).containsExactly("a\\\\");
-        // b\\\\<LF>: two pairs, then a bare LF ends the line
         byte[] b = {'b', '\\', '\\', '\\', '\\', '\n'};
         assertThat(texts(f.feed(b, 0, b.length))).containsExactly("b\\\\\\\\");
         // y\r<LF>: the backslash escapes the letter r, nothing else
         byte[] y = {'y', '\\', 'r', '\n'};
         assertThat(texts(f.feed(y, 0, y.length))).containsExactly("y\\r");
-        // z\<CR><LF> from an LF-only writer: the CR is escaped and kept
+        // z\<CR><LF>: the CR is dropped even after a backslash, which stays a lone trailing backslash
         byte[] z = {'z', '\\', '\r', '\n'};
-        assertThat(texts(f.feed(z, 0, z.length))).containsExactly("z\\\r");
-        // q\<LF>r<CR><LF>: the escaped LF belongs to the line
+        assertThat(texts(f.feed(z, 0, z.length))).containsExactly("z\\");
+        // q\<LF>r<CR><LF>: two lines
         byte[] q = {'q', '\\', '\n', 'r', '\r', '\n'};
-        assertThat(texts(f.feed(q, 0, q.length))).containsExactly("q\\\nr");
+        assertThat(texts(f.feed(q, 0, q.length))).containsExactly("q\\", "r");
+        // a CR in the middle of a line stays in it
+        byte[] m = {'m', '\r', 'n', '\n'};
+        assertThat(texts(f.feed(m, 0, m.length))).containsExactly("m\rn");
         assertThat(f.finish()).isEmpty();
     }
 }
