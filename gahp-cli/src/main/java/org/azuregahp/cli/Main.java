@@ -43,6 +43,11 @@ public final class Main {
             halt(0, err);
         }
         Settings settings = ((Run) outcome).settings();
+        // A bug must not leave a half-dead server: log it and exit, so HTCondor starts a fresh one.
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            org.slf4j.LoggerFactory.getLogger(Main.class).error("unexpected failure in thread {}", thread.getName(), e);
+            halt(1, err);
+        });
         BuildInfo build = BuildInfo.load();
         Clock clock = Clock.systemUTC();
         String home = System.getProperty("user.home", "/");

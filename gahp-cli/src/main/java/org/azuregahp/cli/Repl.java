@@ -18,6 +18,7 @@ import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
+import org.jline.terminal.Attributes;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import org.jline.utils.AttributedString;
@@ -52,11 +53,12 @@ final class Repl {
             terminal = atTerminal
                     ? TerminalBuilder.builder().system(true).name("azure-gahp").build()
                     : TerminalBuilder.builder().system(false).streams(stdin, stdout).type(Terminal.TYPE_DUMB)
-                            .name("azure-gahp").build();
+                            .name("azure-gahp").attributes(noEcho()).build();
         } catch (IOException e) {
             err.println("azure-gahp: cannot open the terminal: " + e.getMessage());
             return 1;
         }
+
         lifecycle.afterBanner().run();
         return new Repl(settings, build, clock, files, home).run(terminal, lifecycle);
     }
@@ -131,6 +133,13 @@ final class Repl {
         }
         shutdown.exit(0, "shell closed");
         return 0;
+    }
+
+    /** Piped input is not echoed: the prompt line already shows what was read. */
+    private static Attributes noEcho() {
+        Attributes attributes = new Attributes();
+        attributes.setLocalFlag(Attributes.LocalFlag.ECHO, false);
+        return attributes;
     }
 
     private static void closeQuietly(Terminal terminal) {
