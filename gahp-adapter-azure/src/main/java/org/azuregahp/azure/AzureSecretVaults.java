@@ -63,16 +63,16 @@ final class AzureSecretVaults implements SecretVaults {
                     .defaultIfEmpty(Boolean.FALSE)
                     .onErrorResume(AzureErrors::isNotFound, e -> Mono.just(Boolean.FALSE))
                     .flatMap(exists -> exists ? Mono.just(v)
-                            : Mono.error(CloudException.notFound("secret " + ref.secretName()
-                                    + " could not be found in key vault " + ref.vaultName())));
+                            : Mono.error(CloudException.notFound("Secret '" + ref.secretName()
+                                    + "' could not be found in vault '" + ref.vaultName() + "'")));
         });
     }
 
     static Mono<VaultInner> vault(Clients c, String group, String name) {
         return c.keyVault().getVaults().getByResourceGroupWithResponseAsync(group, name)
                 .map(r -> r.getValue())
-                .onErrorMap(AzureErrors::isNotFound, e -> CloudException.notFound("key vault " + name
-                        + " could not be found in resource group " + group));
+                .onErrorMap(AzureErrors::isNotFound, e -> CloudException.notFound("Vault '" + name
+                        + "' could not be found in resource group '" + group + "'"));
     }
 
     static SecretAsyncClient secretClient(Clients c, String vaultUri) {
@@ -114,7 +114,8 @@ final class AzureSecretVaults implements SecretVaults {
         }
         String sku = spec.sku().toLowerCase(Locale.ROOT);
         if (!sku.equals("standard") && !sku.equals("premium")) {
-            return CompletableFuture.failedFuture(CloudException.invalid("sku must be standard or premium"));
+            return CompletableFuture.failedFuture(CloudException.invalid("sku '" + spec.sku()
+                    + "' is not one of standard, premium"));
         }
         return ops.call("AZURE_KEYVAULT_CREATE " + spec.name(), c -> createVault(c, spec, sku));
     }

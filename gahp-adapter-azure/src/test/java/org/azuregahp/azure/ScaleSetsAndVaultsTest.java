@@ -171,7 +171,7 @@ class ScaleSetsAndVaultsTest {
         azure.stubFor(get(path(vaultPath("secrets-rg", "gone"))).willReturn(error(404, "ResourceNotFound", "nope")));
         CloudException e = failure(azure.account().secretVaults().checkSecret(new VaultSecretRef("gone", "secrets-rg", "x")));
         assertThat(e.code()).isEqualTo(CloudException.NOT_FOUND);
-        assertThat(e.getMessage()).contains("key vault gone could not be found");
+        assertThat(e.getMessage()).contains("Vault 'gone' could not be found");
     }
 
     @Test
