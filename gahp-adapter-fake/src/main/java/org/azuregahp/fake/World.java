@@ -48,7 +48,10 @@ final class World {
     /** Vault names are unique across the whole cloud. */
     final Map<String, Vault> vaults = new LinkedHashMap<>();
     final Map<String, Map<String, Schedule>> schedules = new LinkedHashMap<>();
-    private final List<String> ipPool = new ArrayList<>();
+    /** Public addresses: the three documentation ranges first, then the benchmarking range 198.18.0.0/15. */
+    private static final List<String> DOC_PREFIXES = List.of("203.0.113.", "198.51.100.", "192.0.2.");
+    private static final int DOC_IPS = DOC_PREFIXES.size() * 251;
+    private static final int IP_POOL_SIZE = DOC_IPS + 512 * 251;
     private final Set<String> usedIps = new HashSet<>();
     private int ipCursor;
     private int privateIpCounter;
@@ -59,11 +62,6 @@ final class World {
         this.failureRate = failureRate;
         this.vmLifetime = vmLifetime;
         this.random = new Random(seed);
-        for (String prefix : List.of("203.0.113.", "198.51.100.", "192.0.2.")) {
-            for (int i = 4; i <= 254; i++) {
-                ipPool.add(prefix + i);
-            }
-        }
     }
 
     void changed() {
@@ -142,15 +140,25 @@ final class World {
     }
 
     String allocateIp() {
-        for (int n = 0; n < ipPool.size(); n++) {
-            String ip = ipPool.get((ipCursor + n) % ipPool.size());
+        for (int n = 0; n < IP_POOL_SIZE; n++) {
+            String ip = ipAt((ipCursor + n) % IP_POOL_SIZE);
             if (usedIps.add(ip)) {
-                ipCursor = (ipCursor + n + 1) % ipPool.size();
+                ipCursor = (ipCursor + n + 1) % IP_POOL_SIZE;
                 return ip;
             }
         }
-        throw new CloudException("PublicIPCountLimitReached", "Cannot create more than " + ipPool.size()
+        throw new CloudException("PublicIPCountLimitReached", "Cannot create more than " + IP_POOL_SIZE
                 + " public IP addresses for this subscription in this region.");
+    }
+
+    /** The address at {@code index} of the pool (host parts 4..254, so no network or broadcast address). */
+    static String ipAt(int index) {
+        if (index < DOC_IPS) {
+            return DOC_PREFIXES.get(index / 251) + (4 + index % 251);
+        }
+        int i = index - DOC_IPS;
+        int block = i / 251;
+        return "198." + (18 + block / 256) + "." + (block % 256) + "." + (4 + i % 251);
     }
 
     void reserveIp(String ip) {

@@ -8,8 +8,8 @@
  *   <li>Every VM and scale set lives in a resource group of its own, named after it and tagged
  *       {@code azure-gahp:name=<name>}. A VM gets a virtual network, a security group (SSH or RDP
  *       open), a NIC, a public IP from the documentation ranges 203.0.113.0/24, 198.51.100.0/24 and
- *       192.0.2.0/24 (762 addresses per fake cloud; beyond that a create fails with
- *       {@code PublicIPCountLimitReached}), an OS disk and its data disks. A scale set gets a
+ *       192.0.2.0/24, then from the benchmarking range 198.18.0.0/15 (129,265 addresses per fake
+ *       cloud; beyond that a create fails with {@code PublicIPCountLimitReached}), an OS disk and its data disks. A scale set gets a
  *       network, a load balancer with a public IP and, with a secret, a user-assigned identity
  *       that is added to the vault's access policies.</li>
  *   <li>Each port call is one operation of a few steps spread over the latency: a VM create makes

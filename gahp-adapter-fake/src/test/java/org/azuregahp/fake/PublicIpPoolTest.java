@@ -1,0 +1,26 @@
+package org.azuregahp.fake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class PublicIpPoolTest {
+
+    @Test
+    void addressesComeFromDocumentationRangesThenTheBenchmarkingRangeWithoutRepeats() {
+        assertThat(World.ipAt(0)).isEqualTo("203.0.113.4");
+        assertThat(World.ipAt(250)).isEqualTo("203.0.113.254");
+        assertThat(World.ipAt(251)).isEqualTo("198.51.100.4");
+        assertThat(World.ipAt(752)).isEqualTo("192.0.2.254");
+        assertThat(World.ipAt(753)).isEqualTo("198.18.0.4");
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 753 + 512 * 251; i++) {
+            String ip = World.ipAt(i);
+            assertThat(seen.add(ip)).as("address %s at %d is new", ip, i).isTrue();
+            assertThat(ip).matches("(203\\.0\\.113|198\\.51\\.100|192\\.0\\.2|198\\.1[89]\\.\\d{1,3})\\.\\d{1,3}");
+        }
+        assertThat(World.ipAt(753 + 512 * 251 - 1)).isEqualTo("198.19.255.254");
+    }
+}
