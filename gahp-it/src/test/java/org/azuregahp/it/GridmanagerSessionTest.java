@@ -32,6 +32,21 @@ class GridmanagerSessionTest {
         return f;
     }
 
+    /** The state file is written within a second of a change: wait up to 5 s for it to show what we expect. */
+    static String awaitState(Path state, java.util.function.Predicate<String> ok) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        String text = "";
+        while (System.nanoTime() < deadline) {
+            text = Files.exists(state) ? Files.readString(state) : "";
+            if (ok.test(text)) {
+                return text;
+            }
+            Thread.sleep(50);
+        }
+        assertThat(ok.test(text)).as("state file %s never matched; last content:%n%s", state, text).isTrue();
+        return text;
+    }
+
     @Test
     void aJobsWholeLifeWorksAsTheGridmanagerDrivesIt() throws Exception {
         Path state = tmp.resolve("state.json");
@@ -66,7 +81,7 @@ class GridmanagerSessionTest {
             assertThat(listed.subList(0, 4)).containsExactly("5", "NULL", "1", "condorc1p0");
             assertThat(listed.get(4)).endsWith("PowerState/running");
 
-            assertThat(Files.readString(state)).contains("condorc1p0");
+            awaitState(state, text -> text.contains("condorc1p0"));
 
             assertThat(s.command("AZURE_VM_DELETE 6 " + cred + " " + SUB + " condorc1p0")).containsExactly("S");
             assertThat(s.result(WAIT)).containsExactly("6", "NULL");
