@@ -53,6 +53,8 @@ final class ReplSession {
     private volatile String credentialFile;
     private volatile String subscription;
     private volatile Thread inputThread;
+    /** The request being handed to the engine on the input thread, for showing its return line. */
+    private volatile String sending;
 
     ReplSession(GahpEngine engine, CommandTable table, Clock clock, Screen screen, String defaultSubscription) {
         this.engine = engine;
@@ -148,8 +150,12 @@ final class ReplSession {
                     + typed.substring(rawFirstWordEnd(typed));
         }
         pending.put(id, new Pending(info.name(), clock.instant()));
-        boolean goOn = engine.accept(line);
-        return goOn;
+        sending = "[" + id + "] " + info.name();
+        try {
+            return engine.accept(line);
+        } finally {
+            sending = null;
+        }
     }
 
     /** Index just after the first word as typed (escapes included): the rest keeps the user's escapes. */
@@ -168,11 +174,17 @@ final class ReplSession {
     /** A line the engine wrote: return lines of what was typed, or an {@code R} notice. */
     void showEngineLine(String line) {
         boolean mine = Thread.currentThread() == inputThread;
-        AttributedStyle style = line.startsWith("E") || line.contains(":E") ? FAIL : mine ? AttributedStyle.DEFAULT : DIM;
-        if (mine && (line.equals("S") || line.endsWith(":S"))) {
-            style = DIM;
+        // a bare return line, possibly behind a RESPONSE_PREFIX: "S", "GAHP:S", "E", "GAHP:E reason"
+        boolean bareS = line.indexOf(' ') < 0 && line.endsWith("S");
+        boolean isE = line.equals("E") || line.startsWith("E ") || line.endsWith(":E") || line.contains(":E ");
+        String request = sending;
+        if (mine && request != null && bareS) {
+            screen.show(styled(DIM, "\u2192 " + request + " sent"));
+        } else if (isE) {
+            screen.show(styled(FAIL, line));
+        } else {
+            screen.show(styled(mine ? AttributedStyle.DEFAULT : DIM, line));
         }
-        screen.show(styled(style, line));
     }
 
     /** A result the engine queued (unprefixed, as on the wire), shown for people. */

@@ -66,6 +66,7 @@ class ReplSessionTest {
         assertThat(shown()).isEqualTo("cred=NULL  subscription=sub-1");
         session.handle("vm_list");
         assertThat(wire.poll(5, TimeUnit.SECONDS)).isEqualTo("S");
+        assertThat(shown()).isEqualTo("\u2192 [1] AZURE_VM_LIST sent");
         assertThat(shownContaining("AZURE_VM_LIST")).contains("[1] AZURE_VM_LIST succeeded").contains("0 VM(s)");
     }
 
@@ -75,17 +76,17 @@ class ReplSessionTest {
                 + " name=vm1 location=westeurope image=linux-ubuntu-latest size=Standard_B1s adminUsername=azureuser"
                 + " key=ssh-rsa\\ AAAAB3NzaC1yc2EAAAADAQABAAABAQCstubkey\\ alice@laptop");
         assertThat(wire.poll(5, TimeUnit.SECONDS)).isEqualTo("S");
-        String result = shownContaining("[7]");
+        String result = shownContaining("[7] AZURE_VM_CREATE succeeded");
         assertThat(result).contains("AZURE_VM_CREATE succeeded").contains("vmId");
         // the next friendly id does not collide with the raw one
         session.handle("vm_list");
-        assertThat(shownContaining("AZURE_VM_LIST")).contains("[8]").contains("vm1").contains("PowerState/running");
+        assertThat(shownContaining("AZURE_VM_LIST succeeded")).contains("[8]").contains("vm1").contains("PowerState/running");
     }
 
     @Test
     void failuresAreShownWithTheirErrorText() throws Exception {
         session.handle("vm_delete nosuchvm");
-        assertThat(shownContaining("nosuchvm")).contains("failed").contains("could not be found");
+        assertThat(shownContaining("failed")).contains("nosuchvm").contains("could not be found");
     }
 
     @Test
