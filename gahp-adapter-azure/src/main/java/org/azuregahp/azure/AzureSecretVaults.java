@@ -57,6 +57,10 @@ final class AzureSecretVaults implements SecretVaults {
     /** The vault (for its URI and id) once the secret is known to exist and be readable. */
     static Mono<VaultInner> checkSecret(Clients c, VaultSecretRef ref) {
         return vault(c, ref.resourceGroup(), ref.vaultName()).flatMap(v -> {
+            if (v.properties() == null || v.properties().vaultUri() == null) {
+                return Mono.error(new CloudException(CloudException.NOT_AVAILABLE, "Vault '" + ref.vaultName()
+                        + "' has no URI yet (is it still being created?)"));
+            }
             SecretAsyncClient secrets = secretClient(c, v.properties().vaultUri());
             return secrets.listPropertiesOfSecretVersions(ref.secretName()).byPage().next()
                     .map(page -> page.getValue().stream().anyMatch(p -> !Boolean.FALSE.equals(p.isEnabled())))

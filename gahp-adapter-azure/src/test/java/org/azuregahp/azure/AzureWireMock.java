@@ -66,8 +66,16 @@ final class AzureWireMock implements AutoCloseable {
     }
 
     AzureWireMock(AzureSettings settings, java.time.Clock clock) {
-        server = new WireMockServer(options().dynamicHttpsPort().httpDisabled(true).containerThreads(40)
-                .jettyAcceptors(2));
+        this(settings, clock, null);
+    }
+
+    /** With a stateful {@link ArmSimulator} answering every request the token stub does not. */
+    AzureWireMock(AzureSettings settings, java.time.Clock clock, ArmSimulator simulator) {
+        var options = options().dynamicHttpsPort().httpDisabled(true).containerThreads(40).jettyAcceptors(2);
+        if (simulator != null) {
+            options.extensions(simulator);
+        }
+        server = new WireMockServer(options);
         server.start();
         base = "https://localhost:" + server.httpsPort();
         try {
@@ -80,6 +88,11 @@ final class AzureWireMock implements AutoCloseable {
         cloud = AzureCloud.create(settings.withPollInterval(Duration.ofMillis(20)).withMaxRetries(3),
                 insecureClient(), System::nanoTime, clock);
         stubToken();
+        if (simulator != null) {
+            simulator.base(base);
+            server.stubFor(any(com.github.tomakehurst.wiremock.client.WireMock.anyUrl()).atPriority(10)
+                    .willReturn(aResponse().withTransformers(ArmSimulator.NAME)));
+        }
     }
 
     void writeCredentials(String secret) throws IOException {
