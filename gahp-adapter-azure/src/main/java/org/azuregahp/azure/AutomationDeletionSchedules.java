@@ -100,6 +100,8 @@ final class AutomationDeletionSchedules implements DeletionSchedules {
                 .then(rest.delete(account + "/schedules/" + schedule, API))
                 .then(rest.put(account + "/schedules/" + schedule, API, scheduleBody))
                 .then(rest.put(account + "/jobSchedules/" + jobScheduleId(deletion.resourceGroup(), at), API, link))
+                // The runbook may have been removed behind the server's back: write it again next time.
+                .doOnError(e -> runbooks.remove(account))
                 .then();
     }
 

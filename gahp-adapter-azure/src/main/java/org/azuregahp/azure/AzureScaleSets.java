@@ -134,7 +134,9 @@ final class AzureScaleSets implements ScaleSets {
                 .then();
         Duration d = ops.deadline();
         Duration budget = d.minus(Duration.ofMillis(Math.min(15_000, d.toMillis() / 10)));
-        return steps.timeout(budget).onErrorResume(e -> madeGroup.get()
+        return steps.timeout(budget)
+                .doOnError(e -> networks.forgetIfNamed(c, settings, m.location(), e))
+                .onErrorResume(e -> madeGroup.get()
                 ? c.resources().getResourceGroups().deleteWithResponseAsync(group, null)
                         .onErrorResume(x -> Mono.empty()).then(Mono.error(e))
                 : Mono.error(e));

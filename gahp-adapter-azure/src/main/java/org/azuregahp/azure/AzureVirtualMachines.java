@@ -87,7 +87,9 @@ final class AzureVirtualMachines implements VirtualMachines {
                                 .map(vm -> new VmCreated(vmIdOf(vm), ip.map(PublicIp::address).orElse(null)))));
         Duration d = ops.deadline();
         Duration budget = d.minus(Duration.ofMillis(Math.min(15_000, d.toMillis() / 10)));
-        return steps.timeout(budget).onErrorResume(e -> madeGroup.get()
+        return steps.timeout(budget)
+                .doOnError(e -> networks.forgetIfNamed(c, settings, location, e))
+                .onErrorResume(e -> madeGroup.get()
                 ? c.resources().getResourceGroups().deleteWithResponseAsync(group, null)
                         .onErrorResume(x -> Mono.empty())
                         .then(Mono.error(e))

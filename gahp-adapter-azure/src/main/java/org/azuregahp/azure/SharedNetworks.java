@@ -61,6 +61,19 @@ final class SharedNetworks {
                 .map(g -> group));
     }
 
+    /**
+     * Forgets what is remembered about {@code location}'s shared network when a failure names its
+     * group (it may have been deleted behind the server's back), so the next create looks again.
+     */
+    void forgetIfNamed(Clients c, AzureSettings settings, String location, Throwable failure) {
+        String group = Names.networkGroup(settings, location);
+        String text = String.valueOf(AzureErrors.unwrap(failure).getMessage()).toLowerCase(Locale.ROOT);
+        if (text.contains(group.toLowerCase(Locale.ROOT))) {
+            String prefix = c.subscription() + "|" + group;
+            memo.keySet().removeIf(k -> k.startsWith(prefix));
+        }
+    }
+
     private Mono<String> remember(String key, Supplier<Mono<String>> make) {
         return Mono.defer(() -> {
             CompletableFuture<String> f = memo.computeIfAbsent(key, k -> {

@@ -181,6 +181,24 @@ class VirtualMachinesTest {
     }
 
     @Test
+    void aSharedNetworkDeletedBehindOurBackIsLookedUpAgainAfterTheFailureItCauses() throws Exception {
+        azure.sharedNetworkExists("westeurope");
+        azure.vmCreateOk("first", "id-1", "20.0.0.1");
+        azure.vmCreateOk("second", "id-2", "20.0.0.2");
+        azure.vmCreateOk("third", "id-3", "20.0.0.3");
+        azure.groupDeleteOk("second");
+        await(azure.account().virtualMachines().create(spec("first")));
+        azure.stubFor(put(path(providerPath("second", "Microsoft.Network", "networkInterfaces", "second-nic")))
+                .willReturn(error(400, "InvalidResourceReference", "Resource /subscriptions/" + AzureWireMock.SUB
+                        + "/resourceGroups/azure-gahp-net-westeurope/providers/Microsoft.Network/virtualNetworks/"
+                        + "azure-gahp-vnet referenced by resource second-nic was not found.")));
+        failure(azure.account().virtualMachines().create(spec("second")));
+        azure.resetJournal();
+        await(azure.account().virtualMachines().create(spec("third")));
+        assertThat(azure.armRequests().stream().filter(r -> r.getUrl().contains("azure-gahp-net-westeurope"))).isNotEmpty();
+    }
+
+    @Test
     void aGroupOfThatNameNotMadeByUsIsNeverTouched() {
         azure.sharedNetworkExists("westeurope");
         azure.groupExists("precious", "{\"owner\":\"someone-else\"}");
