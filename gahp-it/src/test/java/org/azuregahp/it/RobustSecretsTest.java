@@ -1,0 +1,138 @@
+package org.azuregahp.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.azuregahp.it.RobustSupport.SUB;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Canary secrets (a credential file's clientSecret, the earlier text form's secret, {@code key=}
+ * passwords, a vault secret seeded through the state file) never appear on stdout, stderr, in the
+ * debug log or in the state file, on success and on every error path (bad image, weak password,
+ * missing vault or secret, malformed credential files, injected faults).
+ */
+class RobustSecretsTest {
+
+    @TempDir
+    Path dir;
+
+    private static String canary(Random r, String kind) {
+        byte[] b = new byte[8];
+        r.nextBytes(b);
+        return kind + HexFormat.of().formatHex(b);
+    }
+
+    @ParameterizedTest(name = "failure rate {0}")
+    @CsvSource({"0, 1", "0.5, 2"})
+    void canariesNeverLeak(String failureRate, long seed) throws Exception {
+        Random r = new Random(seed);
+        String credSecret = canary(r, "CredCanary");
+        String textSecret = canary(r, "TextCanary");
+        String brokenSecret = canary(r, "BrokenCanary");
+        String password = "Pw7!" + canary(r, "PassCanary");
+        String weakPassword = canary(r, "weakcanary").toLowerCase(java.util.Locale.ROOT);
+        String vaultSecret = canary(r, "VaultCanary");
+        List<String> canaries = List.of(credSecret, textSecret, brokenSecret, password, weakPassword, vaultSecret);
+
+        Path cred = write("cred.json", "{\"clientId\": \"11111111-1111-1111-1111-111111111111\",\n"
+                + " \"clientSecret\": \"" + credSecret + "\",\n"
+                + " \"tenantId\": \"22222222-2222-2222-2222-222222222222\",\n"
+                + " \"subscriptionId\": \"" + SUB + "\",\n"
+                + " \"activeDirectoryEndpointUrl\": \"https://login.microsoftonline.com\",\n"
+                + " \"resourceManagerEndpointUrl\": \"https://management.azure.com/\"}\n");
+        Path textCred = write("cred.txt", "client_id 11111111-1111-1111-1111-111111111111\nsecret " + textSecret
+                + "\ntenant_id 22222222-2222-2222-2222-222222222222\n");
+        Path broken = write("broken.json", "{\"clientId\": \"x\", \"clientSecret\": \"" + brokenSecret + "\", \"tenantId\"");
+        Path noTenant = write("notenant.json", "{\"clientId\": \"x\", \"clientSecret\": \"" + brokenSecret + "\"}");
+        Path badText = write("bad.txt", "secret " + brokenSecret + "\n" + brokenSecret + "\n");
+        Path state = write("state.json", "{\"version\": 1, \"subscriptions\": [{\"id\": \"" + SUB + "\", "
+                + "\"resourceGroups\": [{\"name\": \"vaultrg\", \"location\": \"westeurope\", \"tags\": {}, "
+                + "\"resources\": [{\"type\": \"Microsoft.KeyVault/vaults\", \"name\": \"poolvault\", "
+                + "\"location\": \"westeurope\", \"secrets\": [{\"name\": \"pool-password\", \"value\": \""
+                + vaultSecret + "\"}]}]}]}], \"deletionSchedules\": []}");
+        Path log = dir.resolve("gahp.log");
+
+        String c = cred.toString();
+        String win = " location=westeurope image=windows-server-latest size=Standard_B1s adminUsername=azureuser";
+        String lin = " location=westeurope image=linux-ubuntu-latest size=Standard_B1s adminUsername=azureuser";
+        String vault = " keyvaultname=poolvault keyvaultrg=vaultrg vaultkey=pool-password";
+        List<String> lines = new ArrayList<>(List.of(
+                "AZURE_PING 2 " + c + " " + SUB,
+                "AZURE_PING 3 " + textCred + " " + SUB,
+                "AZURE_PING 4 " + broken + " " + SUB,
+                "AZURE_PING 5 " + noTenant + " " + SUB,
+                "AZURE_PING 6 " + badText + " " + SUB,
+                "AZURE_VM_CREATE 7 " + c + " " + SUB + " name=win1" + win + " key=" + password,
+                "AZURE_VM_CREATE 8 " + c + " " + SUB + " name=win2 location=westeurope image=bogus size=Standard_B1s"
+                        + " adminUsername=azureuser key=" + password,
+                "AZURE_VM_CREATE 9 " + c + " " + SUB + " name=win3" + win + " key=" + weakPassword,
+                "AZURE_VM_CREATE 10 " + c + " " + SUB + " name=lin1" + lin + " key=" + password,
+                "AZURE_VM_CREATE 11 " + broken + " " + SUB + " name=lin2" + lin + " key=" + password,
+                "AZURE_VM_CREATE 12 " + c + " " + SUB + " name=lin3" + lin + " key=" + password + " bogus=" + password,
+                "AZURE_VMSS_CREATE 13 " + c + " " + SUB + " name=set1" + lin + " key=" + password + vault,
+                "AZURE_VMSS_CREATE 14 " + c + " " + SUB + " name=set2" + lin + " key=" + password
+                        + " keyvaultname=novault keyvaultrg=vaultrg vaultkey=pool-password",
+                "AZURE_VMSS_CREATE 15 " + c + " " + SUB + " name=set3" + lin + " key=" + weakPassword
+                        + " keyvaultname=poolvault keyvaultrg=vaultrg vaultkey=nosuchsecret",
+                "AZURE_VMSS_CREATE 16 " + textCred + " " + SUB + " name=set4" + win + " key=" + weakPassword + vault,
+                "AZURE_VM_LIST 17 " + c + " " + SUB,
+                "AZURE_VMSS_LIST 18 " + c + " " + SUB,
+                "AZURE_VM_DELETE 19 " + c + " " + SUB + " win1",
+                "AZURE_VMSS_DELETE 20 " + c + " " + SUB + " set1",
+                "AZURE_KEYVAULT_CREATE 21 " + c + " " + SUB + " name=poolvault location=westeurope"));
+        try (GahpProcess gahp = GahpProcess.start("--cloud", "fake", "--fake-state", state.toString(),
+                "--fake-failure-rate", failureRate, "--fake-seed", String.valueOf(seed), "--log", log.toString(),
+                "--log-level", "debug")) {
+            GahpSession s = new GahpSession(gahp);
+            s.handshake();
+            RobustSupport.sendAllAccepted(s, lines);
+            Map<String, List<String>> results = RobustSupport.resultsById(s, lines.size(), Duration.ofSeconds(30));
+            assertThat(results).hasSize(lines.size());
+            if (failureRate.equals("0")) {
+                // The success paths really ran: the canaries were used, not merely rejected early.
+                assertThat(results.get("2").get(1)).isEqualTo("NULL");
+                assertThat(results.get("3").get(1)).isEqualTo("NULL");
+                assertThat(results.get("7").get(1)).isEqualTo("NULL");
+                assertThat(results.get("13").get(1)).isEqualTo("NULL");
+                for (String failing : List.of("4", "5", "6", "8", "9", "11", "14", "15")) {
+                    assertThat(results.get(failing).get(1)).as("request %s fails", failing).isNotEqualTo("NULL");
+                }
+                assertThat(results.get("4").get(1)).contains(broken.toString());
+            }
+            gahp.closeStdin();
+            assertThat(gahp.waitFor(Duration.ofSeconds(10))).isTrue();
+            assertThat(gahp.exitValue()).isZero();
+            String stdout = String.join("\n", gahp.allStdout());
+            String stderr = gahp.stderr();
+            String logText = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+            String stateText = Files.readString(state, StandardCharsets.UTF_8);
+            assertThat(stateText).as("state file keeps the vault").contains("poolvault");
+            for (String canary : canaries) {
+                assertThat(stdout).as("stdout").doesNotContain(canary);
+                assertThat(stderr).as("stderr").doesNotContain(canary);
+                assertThat(logText).as("log file").doesNotContain(canary);
+                assertThat(stateText).as("state file").doesNotContain(canary);
+            }
+            RobustSupport.assertNoStackTraces(stderr);
+        }
+    }
+
+    private Path write(String name, String text) throws Exception {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text, StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
+        return p;
+    }
+}
