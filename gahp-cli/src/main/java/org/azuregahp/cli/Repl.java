@@ -97,6 +97,7 @@ final class Repl {
                 .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
                 .option(LineReader.Option.HISTORY_IGNORE_DUPS, true)
                 .option(LineReader.Option.AUTO_LIST, true)
+                .option(LineReader.Option.CASE_INSENSITIVE, true)
                 .build();
         ReplSession session = new ReplSession(engine, table, clock, reader::printAbove,
                 settings.cloud() == Settings.CloudKind.FAKE ? ReplSession.FAKE_SUBSCRIPTION : null);

@@ -43,6 +43,16 @@ final class ReplCompleter implements Completer {
             for (String shell : ReplSession.SHELL_COMMANDS) {
                 out.add(new Candidate(shell, shell, "shell", null, null, null, true));
             }
+            // the short forms (vm_create for AZURE_VM_CREATE) once the word cannot be AZURE_...
+            String upper = word.toUpperCase(Locale.ROOT);
+            if (!word.isEmpty() && !"AZURE_".startsWith(upper) && !upper.startsWith("AZURE_")) {
+                for (String name : table.names()) {
+                    if (name.startsWith("AZURE_")) {
+                        String shortName = name.substring(6).toLowerCase(Locale.ROOT);
+                        out.add(new Candidate(shortName, shortName, "short", null, null, null, true));
+                    }
+                }
+            }
             return out;
         }
         String first = words.get(0);

@@ -76,7 +76,7 @@ final class ReplSession {
     boolean handle(String typed) {
         inputThread = Thread.currentThread();
         try {
-            return dispatch(typed);
+            return dispatch(withoutTrailingSpaces(typed));
         } finally {
             inputThread = null;
         }
@@ -110,6 +110,25 @@ final class ReplSession {
             return cloudRequest(typed, words, info.get());
         }
         return engine.accept(typed);
+    }
+
+    /**
+     * Drops unescaped spaces at the end of a typed line (completion leaves one after a name): on the
+     * wire each would be one more, empty, argument. An escaped space ({@code \\ }) stays.
+     */
+    static String withoutTrailingSpaces(String typed) {
+        int end = typed.length();
+        while (end > 0 && typed.charAt(end - 1) == ' ') {
+            int backslashes = 0;
+            while (end - 2 - backslashes >= 0 && typed.charAt(end - 2 - backslashes) == '\\') {
+                backslashes++;
+            }
+            if (backslashes % 2 == 1) {
+                break;
+            }
+            end--;
+        }
+        return typed.substring(0, end);
     }
 
     /** A command name as typed; {@code vm_list} is short for {@code AZURE_VM_LIST}. */

@@ -151,13 +151,24 @@ class ReplSessionTest {
     }
 
     @Test
+    void trailingSpacesLeftByCompletionAreDroppedButEscapedOnesStay() {
+        assertThat(ReplSession.withoutTrailingSpaces("vm_delete web1 ")).isEqualTo("vm_delete web1");
+        assertThat(ReplSession.withoutTrailingSpaces("vm_delete web1   ")).isEqualTo("vm_delete web1");
+        assertThat(ReplSession.withoutTrailingSpaces("tag=a\\ ")).isEqualTo("tag=a\\ ");
+        assertThat(ReplSession.withoutTrailingSpaces("tag=a\\\\ ")).isEqualTo("tag=a\\\\");
+        assertThat(ReplSession.withoutTrailingSpaces(" ")).isEmpty();
+    }
+
+    @Test
     void completionOffersCommandsKeysValuesAndExistingNames() throws Exception {
         session.handle("vm_create name=web1 location=westeurope image=linux-ubuntu-latest size=Standard_B1s"
                 + " adminUsername=azureuser key=ssh-rsa\\ AAAAB3NzaC1yc2EAAAADAQABAAABAQCstubkey\\ a@b");
         shownContaining("succeeded");
         ReplCompleter completer = new ReplCompleter(CommandTable.standard(),
                 new KnownValues(cloud::vmNames, cloud::scaleSetNames));
-        assertThat(values(completer.candidates(List.of(""), 0, ""))).contains("AZURE_VM_CREATE", "RESULTS", "help");
+        assertThat(values(completer.candidates(List.of(""), 0, ""))).contains("AZURE_VM_CREATE", "RESULTS", "help")
+                .doesNotContain("vm_create");
+        assertThat(values(completer.candidates(List.of("vm_c"), 0, "vm_c"))).contains("vm_create", "vmss_create");
         assertThat(values(completer.candidates(List.of("AZURE_VM_CREATE", ""), 1, "")))
                 .contains("name=", "location=", "size=", "image=");
         assertThat(values(completer.candidates(List.of("AZURE_VM_CREATE", "location=we"), 1, "location=we")))
