@@ -111,10 +111,10 @@ final class AzureScaleSets implements ScaleSets {
         } catch (CloudException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return ops.call("AZURE_VMSS_CREATE " + spec.name(), c -> create(c, spec));
+        return ops.call("AZURE_VMSS_CREATE " + spec.name(), (c, budget) -> create(c, spec, budget));
     }
 
-    private Mono<Void> create(Clients c, ScaleSetSpec spec) {
+    private Mono<Void> create(Clients c, ScaleSetSpec spec, Duration budget) {
         MachineSpec m = spec.machine();
         String group = m.name();
         AtomicBoolean madeGroup = new AtomicBoolean();
@@ -132,9 +132,10 @@ final class AzureScaleSets implements ScaleSets {
                                 m.name(), scaleSet(spec, tags, net.getT1(), net.getT2(), identity.orElse(null),
                                         v.orElse(null))))))
                 .then();
-        Duration d = ops.deadline();
-        Duration budget = d.minus(Duration.ofMillis(Math.min(15_000, d.toMillis() / 10)));
         return steps.timeout(budget)
+                .onErrorMap(java.util.concurrent.TimeoutException.class, e -> new CloudException(CloudException.TIMEOUT,
+                        "AZURE_VMSS_CREATE " + spec.name() + " did not finish within " + budget.toSeconds()
+                                + " s; the resource group it made, if any, is being removed"))
                 .doOnError(e -> networks.forgetIfNamed(c, settings, m.location(), e))
                 .onErrorResume(e -> madeGroup.get()
                 ? c.resources().getResourceGroups().deleteWithResponseAsync(group, null)

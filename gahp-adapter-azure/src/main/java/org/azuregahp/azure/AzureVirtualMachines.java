@@ -65,10 +65,10 @@ final class AzureVirtualMachines implements VirtualMachines {
         } catch (CloudException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return ops.call("AZURE_VM_CREATE " + spec.name(), c -> create(c, spec));
+        return ops.call("AZURE_VM_CREATE " + spec.name(), (c, budget) -> create(c, spec, budget));
     }
 
-    private Mono<VmCreated> create(Clients c, MachineSpec spec) {
+    private Mono<VmCreated> create(Clients c, MachineSpec spec, Duration budget) {
         AzureSettings settings = c.connection().settings();
         String group = spec.name();
         String location = spec.location();
@@ -85,9 +85,10 @@ final class AzureVirtualMachines implements VirtualMachines {
                         .flatMap(ip -> nic(c, spec, group, tags, net.getT1(), net.getT2(), ip.orElse(null))
                                 .flatMap(nicId -> vm(c, spec, group, tags, nicId))
                                 .map(vm -> new VmCreated(vmIdOf(vm), ip.map(PublicIp::address).orElse(null)))));
-        Duration d = ops.deadline();
-        Duration budget = d.minus(Duration.ofMillis(Math.min(15_000, d.toMillis() / 10)));
         return steps.timeout(budget)
+                .onErrorMap(java.util.concurrent.TimeoutException.class, e -> new CloudException(CloudException.TIMEOUT,
+                        "AZURE_VM_CREATE " + spec.name() + " did not finish within " + budget.toSeconds()
+                                + " s; the resource group it made, if any, is being removed"))
                 .doOnError(e -> networks.forgetIfNamed(c, settings, location, e))
                 .onErrorResume(e -> madeGroup.get()
                 ? c.resources().getResourceGroups().deleteWithResponseAsync(group, null)

@@ -39,6 +39,16 @@ final class Ops {
     }
 
     <T> CompletionStage<T> call(String what, Function<Clients, Mono<T>> op) {
+        return call(what, (c, budget) -> op.apply(c));
+    }
+
+    /**
+     * As {@link #call(String, Function)}, handing the operation the time it has left for its own work
+     * once it starts: the deadline less the time spent waiting, less a margin in which it can clean
+     * up after itself before the deadline ends everything.
+     */
+    <T> CompletionStage<T> call(String what, java.util.function.BiFunction<Clients, Duration, Mono<T>> op) {
+        long start = System.nanoTime();
         CompletableFuture<T> result = new CompletableFuture<>();
         AtomicReference<Disposable> running = new AtomicReference<>();
         limiter.acquire().thenRunAsync(() -> {
@@ -54,7 +64,10 @@ final class Ops {
                 }
             });
             try {
-                Mono<T> mono = op.apply(clients);
+                Duration left = deadline.minusNanos(System.nanoTime() - start);
+                long margin = Math.min(15_000, Math.max(500, deadline.toMillis() / 10));
+                Duration budget = left.minusMillis(margin);
+                Mono<T> mono = op.apply(clients, budget.isNegative() ? Duration.ZERO : budget);
                 running.set(mono.subscribe(result::complete, result::completeExceptionally, () -> result.complete(null)));
                 if (result.isDone()) {
                     running.get().dispose();

@@ -50,6 +50,26 @@ class OpsAndLimiterTest {
     }
 
     @Test
+    void aCreateThatOutlivesItsDeadlineFailsClearlyAndRemovesItsGroup() {
+        try (AzureWireMock azure = new AzureWireMock(AzureSettings.defaults().withOperationDeadline(Duration.ofSeconds(2)))) {
+            azure.sharedNetworkExists("westeurope");
+            azure.vmCreateOk("slow", "id-slow", "20.0.0.1");
+            azure.groupDeleteOk("slow");
+            String vm = AzureWireMock.providerPath("slow", "Microsoft.Compute", "virtualMachines", "slow");
+            azure.stubFor(com.github.tomakehurst.wiremock.client.WireMock.put(path(vm)).atPriority(1)
+                    .willReturn(json(201, AzureWireMock.vmBody("slow", "slow", "Creating", "id-slow"))
+                            .withHeader("Azure-AsyncOperation", azure.base + "/never/finishes")));
+            azure.stubFor(get(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/never/finishes"))
+                    .willReturn(json(200, "{\"status\":\"InProgress\"}")));
+            CloudException e = failure(azure.account().virtualMachines().create(VirtualMachinesTest.spec("slow")));
+            assertThat(e.code()).isEqualTo(CloudException.TIMEOUT);
+            assertThat(e.getMessage()).contains("AZURE_VM_CREATE slow did not finish");
+            azure.server.verify(1, com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor(
+                    path(AzureWireMock.rgPath("slow"))));
+        }
+    }
+
+    @Test
     void operationsBeyondTheCapWaitTheirTurnAndAllComplete() throws Exception {
         try (AzureWireMock azure = new AzureWireMock(AzureSettings.defaults().withMaxConcurrentPerSubscription(2))) {
             azure.stubFor(get(path("/subscriptions/" + AzureWireMock.SUB + "/providers/Microsoft.Compute/virtualMachines"))
