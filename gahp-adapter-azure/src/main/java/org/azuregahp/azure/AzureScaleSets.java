@@ -58,14 +58,12 @@ import org.azuregahp.ports.CloudException;
 import org.azuregahp.ports.DeletionSchedules;
 import org.azuregahp.ports.ImageRef;
 import org.azuregahp.ports.MachineSpec;
-import org.azuregahp.ports.OsType;
 import org.azuregahp.ports.PublicIpChoice;
 import org.azuregahp.ports.ResourceRef;
 import org.azuregahp.ports.ScaleSetSpec;
 import org.azuregahp.ports.ScaleSetStatus;
 import org.azuregahp.ports.ScaleSets;
 import org.azuregahp.ports.VaultSecretRef;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -372,13 +370,5 @@ final class AzureScaleSets implements ScaleSets {
             return "PowerState/running";
         }
         return counts.entrySet().stream().max(Map.Entry.comparingByValue()).get().getKey();
-    }
-
-    static Flux<Void> none() {
-        return Flux.empty();
-    }
-
-    static boolean windows(MachineSpec m) {
-        return m.effectiveOsType() == OsType.WINDOWS;
     }
 }

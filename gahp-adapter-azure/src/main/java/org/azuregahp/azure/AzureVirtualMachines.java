@@ -1,6 +1,5 @@
 package org.azuregahp.azure;
 
-import com.azure.core.management.SubResource;
 import com.azure.resourcemanager.compute.fluent.models.VirtualMachineInner;
 import com.azure.resourcemanager.compute.models.HardwareProfile;
 import com.azure.resourcemanager.compute.models.InstanceViewStatus;
@@ -341,9 +340,5 @@ final class AzureVirtualMachines implements VirtualMachines {
         }
         first.addAll(power);
         return first;
-    }
-
-    static SubResource sub(String id) {
-        return new SubResource().withId(id);
     }
 }

@@ -1,9 +1,7 @@
 package org.azuregahp.azure;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.patch;
@@ -281,11 +279,5 @@ class ScaleSetsAndVaultsTest {
         assertThat(failure(azure.account().secretVaults().createVault(new VaultSpec("9bad_name", "westeurope", null,
                 List.of()))).code()).isEqualTo(CloudException.INVALID_PARAMETER);
         assertThat(azure.armRequests()).isEmpty();
-    }
-
-    static {
-        // keep imports used by helpers in one place
-        aResponse();
-        equalTo("x");
     }
 }
