@@ -6,13 +6,15 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 
+import org.azuregahp.domain.engine.EngineConfig;
 import org.azuregahp.domain.engine.GahpEngine;
 import org.azuregahp.ports.Cloud;
 import org.azuregahp.ports.LocalFiles;
 
 /**
- * A GAHP session on a pair of byte streams, as HTCondor runs it: banner first (before the cloud
- * adapter is built), then one reader thread feeding the engine until {@code QUIT} or end of input.
+ * A GAHP session on a pair of byte streams, as HTCondor runs it: banner first (before the engine and
+ * the cloud adapter are built), then one reader thread feeding the engine until {@code QUIT} or end
+ * of input.
  */
 final class StdioServer {
     static final Duration CLOSE_BUDGET = Duration.ofMillis(700);
@@ -33,11 +35,14 @@ final class StdioServer {
 
     /** Serves one session; returns the exit status (after {@code lifecycle.exit} ran, if it returns). */
     int serve(InputStream in, OutputStream out, Lifecycle lifecycle) {
-        DeferredCloud cloud = new DeferredCloud();
         ShutdownRef shutdownRef = new ShutdownRef();
         ProtocolWriter writer = new ProtocolWriter(out, () -> shutdownRef.exit(0, "stdout closed"));
-        GahpEngine engine = new GahpEngine(Wiring.engineConfig(settings, build), cloud, files, clock, writer);
-        engine.start();
+        EngineConfig config = Wiring.engineConfig(settings, build);
+        // The banner first, before the engine (command table, threads) and the cloud adapter exist;
+        // nothing is read before both are ready, so the engine's own start() is not needed.
+        writer.writeLine(Banner.of(config));
+        DeferredCloud cloud = new DeferredCloud();
+        GahpEngine engine = new GahpEngine(config, cloud, files, clock, writer);
         lifecycle.afterBanner().run();
 
         Shutdown shutdown = new Shutdown(engine, cloud, writer, lifecycle.exit(), CLOSE_BUDGET);

@@ -68,8 +68,13 @@ final class Wiring {
     /** Builds the cloud the settings name; may throw (bad state file, ...) with a message for people. */
     static Cloud cloud(Settings settings, Clock clock) {
         if (settings.cloud() == Settings.CloudKind.FAKE) {
-            return fakeCloud(settings, clock);
+            return withChecks(fakeCloud(settings, clock));
         }
-        return AzureCloud.create(azureSettings(settings));
+        return withChecks(AzureCloud.create(azureSettings(settings)));
+    }
+
+    /** What every cloud gets on top: a warning for credential files others can read. */
+    static Cloud withChecks(Cloud cloud) {
+        return new CredentialFileWarnings(cloud);
     }
 }
