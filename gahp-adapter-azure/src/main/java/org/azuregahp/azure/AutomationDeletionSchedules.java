@@ -1,6 +1,6 @@
 package org.azuregahp.azure;
 
-import java.lang.System.Logger.Level;
+import com.azure.core.util.logging.ClientLogger;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,7 +32,8 @@ final class AutomationDeletionSchedules implements DeletionSchedules {
     static final String RUNBOOK = "azure-gahp-delete-resource-group";
     /** Azure's minimum is 5 minutes; the margin covers clock skew and the time the calls take. */
     static final Duration MIN_LEAD = Duration.ofMinutes(6);
-    private static final System.Logger LOG = System.getLogger(AutomationDeletionSchedules.class.getName());
+    /** Through SLF4J when present (the CLI routes it to its log), else silent unless AZURE_LOG_LEVEL is set. */
+    private static final ClientLogger LOG = new ClientLogger(AutomationDeletionSchedules.class);
 
     static final String SCRIPT = String.join("\n",
             "param(",
@@ -79,8 +80,8 @@ final class AutomationDeletionSchedules implements DeletionSchedules {
         Instant earliest = clock.instant().plus(MIN_LEAD).truncatedTo(ChronoUnit.SECONDS);
         Instant at = deletion.at();
         if (at.isBefore(earliest)) {
-            LOG.log(Level.INFO, "deletion of {0} asked for {1}; Azure Automation needs 5 minutes' notice, "
-                    + "scheduled at {2} instead", deletion.resourceGroup(), at, earliest);
+            LOG.info("deletion of {} asked for {}; Azure Automation needs 5 minutes' notice, scheduled at {} instead",
+                    deletion.resourceGroup(), at, earliest);
             at = earliest;
         }
         String schedule = scheduleName(deletion.resourceGroup());
