@@ -4,8 +4,10 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -65,8 +67,9 @@ public final class Main {
                 () -> configureLogging(settings, err),
                 shutdown -> Signals.onTermination(shutdown, true),
                 status -> halt(status, err));
-        int status = new StdioServer(settings, build, clock, files, err)
-                .serve(new FileInputStream(FileDescriptor.in), protocolOut, lifecycle);
+        // stdin through its channel: closing it wakes a blocked read, so SIGTERM exits at once
+        InputStream stdin = Channels.newInputStream(new FileInputStream(FileDescriptor.in).getChannel());
+        int status = new StdioServer(settings, build, clock, files, err).serve(stdin, protocolOut, lifecycle);
         halt(status, err);
     }
 

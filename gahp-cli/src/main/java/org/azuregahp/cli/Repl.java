@@ -104,7 +104,7 @@ final class Repl {
         sink.target = session::showEngineLine;
         engine.addResultListener(session::showResult);
 
-        Shutdown shutdown = new Shutdown(engine, cloud, () -> {
+        Shutdown shutdown = new Shutdown(engine, cloud, () -> { }, () -> {
             try {
                 reader.getHistory().save();
             } catch (IOException | RuntimeException e) {

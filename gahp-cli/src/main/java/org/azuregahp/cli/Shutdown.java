@@ -1,6 +1,7 @@
 package org.azuregahp.cli;
 
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 
@@ -20,14 +21,22 @@ final class Shutdown {
 
     private final GahpEngine engine;
     private final Cloud cloud;
+    private final AutoCloseable input;
     private final AutoCloseable output;
     private final IntConsumer exit;
     private final Duration closeBudget;
     private final AtomicBoolean started = new AtomicBoolean();
+    private final CountDownLatch finished = new CountDownLatch(1);
 
-    Shutdown(GahpEngine engine, Cloud cloud, AutoCloseable output, IntConsumer exit, Duration closeBudget) {
+    /**
+     * @param input closed early so a reader blocked on it leaves its read: the JVM's exit waits
+     *              (about 300 ms) for threads still inside native code
+     */
+    Shutdown(GahpEngine engine, Cloud cloud, AutoCloseable input, AutoCloseable output, IntConsumer exit,
+            Duration closeBudget) {
         this.engine = engine;
         this.cloud = cloud;
+        this.input = input;
         this.output = output;
         this.exit = exit;
         this.closeBudget = closeBudget;
@@ -37,24 +46,53 @@ final class Shutdown {
         return started.get();
     }
 
-    /** Ends the session with {@code status}; only the first call does anything. */
+    /**
+     * Ends the session with {@code status}. Only the first call does the work; a later caller waits
+     * until it is done (so it cannot exit the process while the cloud is still writing its state).
+     */
     void exit(int status, String reason) {
         if (!started.compareAndSet(false, true)) {
+            awaitFinished();
             return;
         }
+        try {
+            stop(reason);
+        } finally {
+            finished.countDown();
+        }
+        exit.accept(status);
+    }
+
+    private void awaitFinished() {
+        try {
+            finished.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void stop(String reason) {
         LOG.info("shutting down: {}", reason);
+        long t0 = System.nanoTime();
         try {
             engine.shutdown();
         } catch (RuntimeException e) {
             LOG.warn("stopping the engine failed: {}", e.toString());
         }
+        closeQuietly(input);
+        long t1 = System.nanoTime();
         closeCloud();
+        LOG.debug("engine stopped in {} ms, cloud closed in {} ms", (t1 - t0) / 1_000_000,
+                (System.nanoTime() - t1) / 1_000_000);
+        closeQuietly(output);
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
         try {
-            output.close();
+            closeable.close();
         } catch (Exception e) {
-            // stdout is gone; nothing to report to
+            // already closed or gone; nothing to report to
         }
-        exit.accept(status);
     }
 
     private void closeCloud() {

@@ -45,7 +45,7 @@ final class StdioServer {
         GahpEngine engine = new GahpEngine(config, cloud, files, clock, writer);
         lifecycle.afterBanner().run();
 
-        Shutdown shutdown = new Shutdown(engine, cloud, writer, lifecycle.exit(), CLOSE_BUDGET);
+        Shutdown shutdown = new Shutdown(engine, cloud, in, writer, lifecycle.exit(), CLOSE_BUDGET);
         shutdownRef.set(shutdown);
         Cloud real;
         try {
