@@ -38,24 +38,23 @@ final class StdioServer {
         ShutdownRef shutdownRef = new ShutdownRef();
         ProtocolWriter writer = new ProtocolWriter(out, () -> shutdownRef.exit(0, "stdout closed"));
         EngineConfig config = Wiring.engineConfig(settings, build);
-        // The banner first, before the engine (command table, threads) and the cloud adapter exist;
-        // nothing is read before both are ready, so the engine's own start() is not needed.
+        // The banner first, before the cloud adapter and the engine (command table, threads) exist.
+        // Nothing is read before both are ready, so the engine's own start() is not needed.
         writer.writeLine(Banner.of(config));
-        DeferredCloud cloud = new DeferredCloud();
-        GahpEngine engine = new GahpEngine(config, cloud, files, clock, writer);
         lifecycle.afterBanner().run();
 
-        Shutdown shutdown = new Shutdown(engine, cloud, in, writer, lifecycle.exit(), CLOSE_BUDGET);
-        shutdownRef.set(shutdown);
-        Cloud real;
+        Cloud cloud;
         try {
-            real = Wiring.cloud(settings, clock);
+            cloud = Wiring.cloud(settings, clock);
         } catch (RuntimeException e) {
             err.println("azure-gahp: cannot start the " + settings.cloud().flagValue() + " cloud: " + e.getMessage());
-            shutdown.exit(2, "cloud failed to start");
+            writer.close();
+            lifecycle.exit().accept(2);
             return 2;
         }
-        cloud.complete(real);
+        GahpEngine engine = new GahpEngine(config, cloud, files, clock, writer);
+        Shutdown shutdown = new Shutdown(engine, cloud, in, writer, lifecycle.exit(), CLOSE_BUDGET);
+        shutdownRef.set(shutdown);
         lifecycle.onReady().accept(shutdown);
 
         StdioSession.End end = new StdioSession(in, engine, settings.maxLineBytes()).run();
