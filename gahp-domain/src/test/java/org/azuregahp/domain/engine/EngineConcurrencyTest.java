@@ -41,14 +41,16 @@ class EngineConcurrencyTest {
             } else if (roll < 96) {
                 // too late: the engine times out first; this completion (or failure) must be dropped
                 late.add(f);
-                CompletableFuture.delayedExecutor(250, TimeUnit.MILLISECONDS, completers)
+                CompletableFuture.delayedExecutor(1500, TimeUnit.MILLISECONDS, completers)
                         .execute(() -> f.complete(null));
             } else {
                 late.add(f); // completed by the test once every result is in
             }
             return f;
         });
-        EngineConfig cfg = EngineConfig.defaults().withMaxInFlight(300).withRequestTimeout(Duration.ofMillis(120));
+        // The timeout leaves prompt completions a wide margin on a loaded two-core machine, so only the
+        // deliberately late ones time out.
+        EngineConfig cfg = EngineConfig.defaults().withMaxInFlight(300).withRequestTimeout(Duration.ofMillis(1000));
         try (Conversation c = new Conversation(cfg, cloud, LocalFiles.NONE)) {
             java.util.concurrent.CountDownLatch all = new java.util.concurrent.CountDownLatch(N);
             c.engine.addResultListener(r -> all.countDown());
