@@ -13,7 +13,11 @@ final class Banner {
     }
 
     static String of(EngineConfig config) {
-        return "$GahpVersion: " + config.version() + " " + config.buildDate() + " "
-                + GahpCodec.escape(config.description()) + " $";
+        return of(config.version(), config.buildDate(), config.description());
+    }
+
+    /** The same from the parts, before any engine class is loaded. */
+    static String of(String version, String buildDate, String description) {
+        return "$GahpVersion: " + version + " " + buildDate + " " + GahpCodec.escape(description) + " $";
     }
 }

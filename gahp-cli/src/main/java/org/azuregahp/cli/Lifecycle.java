@@ -1,19 +1,36 @@
 package org.azuregahp.cli;
 
-import java.util.function.Consumer;
-import java.util.function.IntConsumer;
-
 /**
  * What differs between the real process and an in-process test around a session.
  *
- * @param afterBanner runs right after the banner is written (the process configures logging here)
- * @param onReady     receives the session's {@link Shutdown} once it can be used (the process installs
- *                    signal handlers with it)
- * @param exit        the last step of a shutdown (the process halts the JVM; tests do nothing)
+ * <p>An interface with named implementations rather than a record of lambdas: it is created before
+ * the banner, where bootstrapping the first lambda of the process would cost milliseconds.
  */
-record Lifecycle(Runnable afterBanner, Consumer<Shutdown> onReady, IntConsumer exit) {
+interface Lifecycle {
 
+    /** Runs right after the banner is written (the process configures logging here). */
+    void afterBanner();
+
+    /** Receives the session's {@link Shutdown} once it can be used (the process installs signal handlers). */
+    void onReady(Shutdown shutdown);
+
+    /** The last step of a shutdown (the process halts the JVM; tests do nothing). */
+    void exit(int status);
+
+    /** For tests and embedders: nothing around the session, and exiting just returns. */
     static Lifecycle inProcess() {
-        return new Lifecycle(() -> { }, s -> { }, status -> { });
+        return new Lifecycle() {
+            @Override
+            public void afterBanner() {
+            }
+
+            @Override
+            public void onReady(Shutdown shutdown) {
+            }
+
+            @Override
+            public void exit(int status) {
+            }
+        };
     }
 }

@@ -45,11 +45,6 @@ public final class Main {
             halt(0, err);
         }
         Settings settings = ((Run) outcome).settings();
-        // A bug must not leave a half-dead server: log it and exit, so HTCondor starts a fresh one.
-        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
-            org.slf4j.LoggerFactory.getLogger(Main.class).error("unexpected failure in thread {}", thread.getName(), e);
-            halt(1, err);
-        });
         BuildInfo build = BuildInfo.load();
         Clock clock = Clock.systemUTC();
         String home = System.getProperty("user.home", "/");
@@ -57,26 +52,53 @@ public final class Main {
 
         boolean atTerminal = System.console() != null;
         if (settings.interactive() || (atTerminal && !settings.stdio())) {
-            int status = Repl.launch(settings, build, clock, files, Path.of(home), err, new FileInputStream(FileDescriptor.in),
-                    protocolOut, atTerminal, new Lifecycle(() -> configureLogging(settings, err),
-                            shutdown -> Signals.onTermination(shutdown, false), code -> halt(code, err)));
+            int status = Repl.launch(settings, build, clock, files, Path.of(home), err,
+                    new FileInputStream(FileDescriptor.in), protocolOut, atTerminal,
+                    new ProcessLifecycle(settings, err, false));
             halt(status, err);
         }
 
-        Lifecycle lifecycle = new Lifecycle(
-                () -> configureLogging(settings, err),
-                shutdown -> Signals.onTermination(shutdown, true),
-                status -> halt(status, err));
+        Lifecycle lifecycle = new ProcessLifecycle(settings, err, true);
         // stdin through its channel: closing it wakes a blocked read, so SIGTERM exits at once
         InputStream stdin = Channels.newInputStream(new FileInputStream(FileDescriptor.in).getChannel());
         int status = new StdioServer(settings, build, clock, files, err).serve(stdin, protocolOut, lifecycle);
         halt(status, err);
     }
 
-    private static void configureLogging(Settings settings, PrintStream err) {
-        String problem = Logging.configure(settings);
-        if (problem != null) {
-            err.println("azure-gahp: " + problem + "; logging to stderr only");
+    /** The real process around a session: logging after the banner, signals, and a hard exit. */
+    private static final class ProcessLifecycle implements Lifecycle {
+        private final Settings settings;
+        private final PrintStream err;
+        private final boolean interruptEnds;
+
+        ProcessLifecycle(Settings settings, PrintStream err, boolean interruptEnds) {
+            this.settings = settings;
+            this.err = err;
+            this.interruptEnds = interruptEnds;
+        }
+
+        @Override
+        public void afterBanner() {
+            String problem = Logging.configure(settings);
+            if (problem != null) {
+                err.println("azure-gahp: " + problem + "; logging to stderr only");
+            }
+            // A bug must not leave a half-dead server: log it and exit, so HTCondor starts a fresh one.
+            Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+                org.slf4j.LoggerFactory.getLogger(Main.class)
+                        .error("unexpected failure in thread {}", thread.getName(), e);
+                halt(1, err);
+            });
+        }
+
+        @Override
+        public void onReady(Shutdown shutdown) {
+            Signals.onTermination(shutdown, interruptEnds);
+        }
+
+        @Override
+        public void exit(int status) {
+            halt(status, err);
         }
     }
 

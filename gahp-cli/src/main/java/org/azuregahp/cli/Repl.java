@@ -59,7 +59,7 @@ final class Repl {
             return 1;
         }
 
-        lifecycle.afterBanner().run();
+        lifecycle.afterBanner();
         return new Repl(settings, build, clock, files, home).run(terminal, lifecycle);
     }
 
@@ -111,8 +111,8 @@ final class Repl {
                 // history is a convenience
             }
             closeQuietly(terminal);
-        }, lifecycle.exit(), StdioServer.CLOSE_BUDGET);
-        lifecycle.onReady().accept(shutdown);
+        }, lifecycle::exit, StdioServer.CLOSE_BUDGET);
+        lifecycle.onReady(shutdown);
 
         engine.start();
         reader.printAbove(new AttributedString("Interactive azure-gahp on the " + settings.cloud().flagValue()

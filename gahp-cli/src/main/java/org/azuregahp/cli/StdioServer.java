@@ -36,12 +36,12 @@ final class StdioServer {
     /** Serves one session; returns the exit status (after {@code lifecycle.exit} ran, if it returns). */
     int serve(InputStream in, OutputStream out, Lifecycle lifecycle) {
         ShutdownRef shutdownRef = new ShutdownRef();
-        ProtocolWriter writer = new ProtocolWriter(out, () -> shutdownRef.exit(0, "stdout closed"));
-        EngineConfig config = Wiring.engineConfig(settings, build);
+        ProtocolWriter writer = new ProtocolWriter(out, shutdownRef);
         // The banner first, before the cloud adapter and the engine (command table, threads) exist.
         // Nothing is read before both are ready, so the engine's own start() is not needed.
-        writer.writeLine(Banner.of(config));
-        lifecycle.afterBanner().run();
+        writer.writeLine(Banner.of(build.version(), build.buildDate(), BuildInfo.DESCRIPTION));
+        lifecycle.afterBanner();
+        EngineConfig config = Wiring.engineConfig(settings, build);
 
         Cloud cloud;
         try {
@@ -49,31 +49,32 @@ final class StdioServer {
         } catch (RuntimeException e) {
             err.println("azure-gahp: cannot start the " + settings.cloud().flagValue() + " cloud: " + e.getMessage());
             writer.close();
-            lifecycle.exit().accept(2);
+            lifecycle.exit(2);
             return 2;
         }
         GahpEngine engine = new GahpEngine(config, cloud, files, clock, writer);
-        Shutdown shutdown = new Shutdown(engine, cloud, in, writer, lifecycle.exit(), CLOSE_BUDGET);
+        Shutdown shutdown = new Shutdown(engine, cloud, in, writer, lifecycle::exit, CLOSE_BUDGET);
         shutdownRef.set(shutdown);
-        lifecycle.onReady().accept(shutdown);
+        lifecycle.onReady(shutdown);
 
         StdioSession.End end = new StdioSession(in, engine, settings.maxLineBytes()).run();
         shutdown.exit(0, end == StdioSession.End.QUIT ? "QUIT" : "end of input");
         return 0;
     }
 
-    /** Lets the writer reach the shutdown that is built after it. */
-    private static final class ShutdownRef {
+    /** Lets the writer reach the shutdown that is built after it: run when stdout is gone. */
+    private static final class ShutdownRef implements Runnable {
         private volatile Shutdown shutdown;
 
         void set(Shutdown s) {
             shutdown = s;
         }
 
-        void exit(int status, String reason) {
+        @Override
+        public void run() {
             Shutdown s = shutdown;
             if (s != null) {
-                s.exit(status, reason);
+                s.exit(0, "stdout closed");
             }
         }
     }
