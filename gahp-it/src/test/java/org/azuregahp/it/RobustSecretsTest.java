@@ -89,9 +89,12 @@ class RobustSecretsTest {
                 "AZURE_VMSS_CREATE 16 " + textCred + " " + SUB + " name=set4" + win + " key=" + weakPassword + vault,
                 "AZURE_VM_LIST 17 " + c + " " + SUB,
                 "AZURE_VMSS_LIST 18 " + c + " " + SUB,
+                "AZURE_KEYVAULT_CREATE 21 " + c + " " + SUB + " name=poolvault location=westeurope"));
+        // Deletes go after the creates have finished (a delete during its create cancels the create).
+        List<String> deletes = List.of(
                 "AZURE_VM_DELETE 19 " + c + " " + SUB + " win1",
                 "AZURE_VMSS_DELETE 20 " + c + " " + SUB + " set1",
-                "AZURE_KEYVAULT_CREATE 21 " + c + " " + SUB + " name=poolvault location=westeurope"));
+                "AZURE_VM_DELETE 22 " + broken + " " + SUB + " lin1");
         try (GahpProcess gahp = GahpProcess.start("--cloud", "fake", "--fake-state", state.toString(),
                 "--fake-failure-rate", failureRate, "--fake-seed", String.valueOf(seed), "--log", log.toString(),
                 "--log-level", "debug")) {
@@ -111,6 +114,8 @@ class RobustSecretsTest {
                 }
                 assertThat(results.get("4").get(1)).contains(broken.toString());
             }
+            RobustSupport.sendAllAccepted(s, deletes);
+            assertThat(RobustSupport.resultsById(s, deletes.size(), Duration.ofSeconds(30))).hasSize(deletes.size());
             gahp.closeStdin();
             assertThat(gahp.waitFor(Duration.ofSeconds(10))).isTrue();
             assertThat(gahp.exitValue()).isZero();

@@ -1,0 +1,97 @@
+package org.azuregahp.it;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.azuregahp.domain.codec.FramedLine;
+import org.azuregahp.domain.codec.GahpCodec;
+import org.azuregahp.domain.codec.LineFramer;
+import org.azuregahp.domain.command.CommandParser;
+import org.azuregahp.domain.command.ParseOutcome;
+import org.azuregahp.domain.engine.ResultEncoder;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * JMH benchmarks of the protocol's hot paths: framing input bytes into lines, splitting a line into
+ * arguments, parsing a gridmanager VM create, and encoding result lines. Run by {@link BenchJmhTest}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class BenchCodec {
+    /** Lines in {@link #chunk}: the framing benchmark's score times this is lines per second. */
+    public static final int CHUNK_LINES = 1000;
+
+    String createLine;
+    String pingLine;
+    byte[] chunk;
+    CommandParser parser;
+    List<String> listFields;
+    String errorText;
+
+    @Setup
+    public void setup() {
+        createLine = "AZURE_VM_CREATE 1234 NULL " + RobustSupport.SUB + " name=condorc1234p0 location=westeurope"
+                + " image=Canonical:UbuntuServer:18.04-LTS:latest size=Standard_B1s adminUsername=azureuser"
+                + " key=" + RobustSupport.SSH_KEY;
+        pingLine = "AZURE_PING 1234 NULL " + RobustSupport.SUB;
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < CHUNK_LINES; i++) {
+            b.append(createLine).append("\r\n");
+        }
+        chunk = b.toString().getBytes(StandardCharsets.UTF_8);
+        parser = new CommandParser(Clock.systemUTC());
+        listFields = new ArrayList<>();
+        listFields.add("500");
+        for (int i = 0; i < 500; i++) {
+            listFields.add("condorc" + i + "p0");
+            listFields.add("ProvisioningState/succeeded,PowerState/running");
+        }
+        errorText = "InternalServerError: An internal execution error occurred.\r\nPlease retry later. C:\\path";
+    }
+
+    /** 1,000 create lines (about 230 KB) fed as one read. */
+    @Benchmark
+    public List<FramedLine> frame1000Lines() {
+        return new LineFramer().feed(chunk, 0, chunk.length);
+    }
+
+    @Benchmark
+    public List<String> splitCreate() {
+        return GahpCodec.split(createLine);
+    }
+
+    @Benchmark
+    public ParseOutcome parseCreate() {
+        return parser.parseLine(createLine);
+    }
+
+    @Benchmark
+    public ParseOutcome parsePing() {
+        return parser.parseLine(pingLine);
+    }
+
+    @Benchmark
+    public String encodeCreateResult() {
+        return ResultEncoder.success("1234", List.of("629bc222-9cef-494d-bc1e-932efb9a0f58", "203.0.113.5"));
+    }
+
+    @Benchmark
+    public String encodeErrorResult() {
+        return ResultEncoder.error("1234", errorText);
+    }
+
+    /** A list result of 500 VMs (about 30 KB). */
+    @Benchmark
+    public String encodeList500() {
+        return ResultEncoder.success("1234", listFields);
+    }
+}
