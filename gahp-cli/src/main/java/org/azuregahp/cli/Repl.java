@@ -99,7 +99,11 @@ final class Repl {
                 .option(LineReader.Option.AUTO_LIST, true)
                 .option(LineReader.Option.CASE_INSENSITIVE, true)
                 .build();
-        ReplSession session = new ReplSession(engine, table, clock, reader::printAbove,
+        // Colour where the terminal has it (JLine drops it on a dumb one), none when NO_COLOR is set.
+        boolean colour = System.getenv("NO_COLOR") == null;
+        ReplSession.Screen screen = colour ? reader::printAbove
+                : line -> reader.printAbove(new AttributedString(line.toString()));
+        ReplSession session = new ReplSession(engine, table, clock, screen,
                 settings.cloud() == Settings.CloudKind.FAKE ? ReplSession.FAKE_SUBSCRIPTION : null);
         sink.target = session::showEngineLine;
         engine.addResultListener(session::showResult);
@@ -118,7 +122,8 @@ final class Repl {
         reader.printAbove(new AttributedString("Interactive azure-gahp on the " + settings.cloud().flagValue()
                 + " cloud. Type help for commands, Tab to complete, Ctrl-D to quit.", AttributedStyle.DEFAULT.faint()));
         String prompt = new AttributedString("azure-gahp(" + settings.cloud().flagValue() + ")> ",
-                AttributedStyle.BOLD.foreground(AttributedStyle.CYAN)).toAnsi(terminal);
+                colour ? AttributedStyle.BOLD.foreground(AttributedStyle.CYAN) : AttributedStyle.DEFAULT)
+                .toAnsi(terminal);
         while (!shutdown.started()) {
             String line;
             try {
