@@ -152,6 +152,10 @@ final class CommandLine {
         }
     }
 
+    /** The Azure adapter's defaults as the help shows them (a test keeps them equal to AzureSettings). */
+    static final String AZURE_DEFAULT_POLL = "5s";
+    static final String AZURE_DEFAULT_MAX_CONCURRENT = "64";
+
     private static final List<Option> OPTIONS = List.of(
             new Option("cloud", "azure|fake", "The cloud to serve: Azure itself, or the built-in fake cloud.", "azure",
                     true),
@@ -160,7 +164,7 @@ final class CommandLine {
             new Option("fake-failure-rate", "P",
                     "Probability (0..1) that a fake cloud operation fails at a random step with a realistic Azure error.",
                     "0", true),
-            new Option("fake-seed", "N", "Seed for the fake cloud's failures and ids, so runs repeat.", "random", true),
+            new Option("fake-seed", "N", "Seed for the fake cloud's failures and ids, so runs repeat.", "0", true),
             new Option("fake-state", "FILE",
                     "Load the fake cloud from this JSON file at start and keep it written there.", "none (in memory)",
                     true),
@@ -179,13 +183,14 @@ final class CommandLine {
             new Option("stdio", null, "Speak the plain GAHP protocol even at a terminal (what HTCondor uses).", null,
                     true),
             new Option("automation-account", "NAME",
-                    "Azure Automation account that runs scheduled scale-set deletions.", "the adapter's default", true),
+                    "Azure Automation account that runs scheduled scale-set deletions (a credential file's"
+                            + " automation_account overrides it).", "none (deletion jobs cannot be scheduled)", true),
             new Option("automation-resource-group", "NAME", "Resource group of that Automation account.",
-                    "the adapter's default", true),
+                    "none", true),
             new Option("azure-poll-interval", "DURATION", "How often long-running Azure operations are polled.",
-                    "the adapter's default", true),
-            new Option("azure-max-concurrent", "N", "Azure calls running at once per subscription.",
-                    "the adapter's default", true),
+                    AZURE_DEFAULT_POLL, true),
+            new Option("azure-max-concurrent", "N", "Azure operations running at once per subscription; more wait.",
+                    AZURE_DEFAULT_MAX_CONCURRENT, true),
             new Option("help", null, "Print this help and exit.", null, false),
             new Option("version", null, "Print the version and exit.", null, false));
 
@@ -286,16 +291,31 @@ final class CommandLine {
         for (Option o : OPTIONS) {
             String head = "  --" + o.name() + (o.isSwitch() ? "" : " " + o.valueName());
             sb.append(head).append('\n');
-            sb.append("      ").append(o.help());
-            if (o.defaultText() != null) {
-                sb.append(" Default: ").append(o.defaultText()).append('.');
-            }
-            sb.append('\n');
+            String text = o.help() + (o.defaultText() == null ? "" : " Default: " + o.defaultText() + ".");
+            wrap(sb, text, "      ", 100);
             if (o.fromEnv()) {
                 sb.append("      Environment: ").append(o.envName()).append('\n');
             }
         }
         return sb.toString();
+    }
+
+    private static void wrap(StringBuilder sb, String text, String indent, int width) {
+        int column = 0;
+        for (String word : text.split(" ")) {
+            if (column > 0 && column + 1 + word.length() > width) {
+                sb.append('\n');
+                column = 0;
+            }
+            if (column == 0) {
+                sb.append(indent).append(word);
+                column = indent.length() + word.length();
+            } else {
+                sb.append(' ').append(word);
+                column += 1 + word.length();
+            }
+        }
+        sb.append('\n');
     }
 
     // ---- value parsers: each throws IllegalArgumentException with a message for people ----

@@ -148,6 +148,20 @@ class CommandLineTest {
         assertThat(help).contains("Default: azure").contains("Default: 1000").contains("Default: 590s");
     }
 
+    @Test
+    void theHelpShowsTheAzureAdaptersRealDefaults() {
+        org.azuregahp.azure.AzureSettings azure = org.azuregahp.azure.AzureSettings.defaults();
+        assertThat(Durations.parse(CommandLine.AZURE_DEFAULT_POLL)).isEqualTo(azure.pollInterval());
+        assertThat(Integer.parseInt(CommandLine.AZURE_DEFAULT_MAX_CONCURRENT))
+                .isEqualTo(azure.maxConcurrentPerSubscription());
+        assertThat(azure.automationAccount()).isNull();
+    }
+
+    @Test
+    void helpLinesStayNarrow() {
+        assertThat(CommandLine.helpText().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(100));
+    }
+
     @ParameterizedTest
     @CsvSource({"0,0", "250ms,250", "2s,2000", "1m,60000", "1h,3600000", "7,7000", "1500MS,1500"})
     void durationsReadTheirUnits(String text, long millis) {
