@@ -289,6 +289,7 @@ class RobustFuzzTest {
             GahpSession s = new GahpSession(gahp);
             s.handshake();
             int id = 1000;
+            int rejected = 0;
             for (int n = 0; n < count; n++) {
                 byte[] line = generate(rnd, id);
                 id += 10;
@@ -301,6 +302,9 @@ class RobustFuzzTest {
                 String what = why + ", line " + n + " (" + line.length + " bytes): "
                         + preview(line);
                 assertThat(ret).as(what).matches("(?s)(S|E)( .*)?");
+                if (ret.startsWith("E")) {
+                    rejected++;
+                }
                 if (line.length > MAX_LINE) {
                     assertThat(ret).as(what).startsWith("E");
                     continue;
@@ -337,6 +341,9 @@ class RobustFuzzTest {
                 assertResultShape(r, commandOf.get(r.get(0)), why);
             }
 
+            System.out.printf("%s: %,d lines, %,d answered E, %,d cloud requests accepted and answered"
+                    + " (%,d with NULL)%n", why, count, rejected, accepted.size(),
+                    results.stream().filter(r -> r.get(1).equals("NULL")).count());
             List<String> out = gahp.allStdout();
             assertThat(out.get(0)).startsWith("$GahpVersion: ");
             for (String l : out.subList(1, out.size())) {

@@ -134,6 +134,35 @@ class RobustSecretsTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void aCredentialFileOthersCanReadIsWarnedAboutInTheLog() throws Exception {
+        String secret = canary(new Random(3), "OpenCanary");
+        String json = "{\"clientId\": \"11111111-1111-1111-1111-111111111111\", \"clientSecret\": \"" + secret
+                + "\", \"tenantId\": \"22222222-2222-2222-2222-222222222222\"}";
+        Path open = write("open.json", json);
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rw-r--r--"));
+        Path closed = write("closed.json", json);
+        Path log = dir.resolve("perm.log");
+        try (GahpProcess gahp = GahpProcess.start("--cloud", "fake", "--log", log.toString())) {
+            GahpSession s = new GahpSession(gahp);
+            s.handshake();
+            RobustSupport.sendAllAccepted(s, List.of("AZURE_PING 2 " + open + " " + SUB,
+                    "AZURE_PING 3 " + closed + " " + SUB));
+            Map<String, List<String>> results = RobustSupport.resultsById(s, 2, Duration.ofSeconds(20));
+            assertThat(results.get("2")).containsExactly("2", "NULL");
+            assertThat(results.get("3")).containsExactly("3", "NULL");
+            gahp.closeStdin();
+            assertThat(gahp.waitFor(Duration.ofSeconds(10))).isTrue();
+            String logText = Files.readString(log, StandardCharsets.UTF_8);
+            List<String> warnings = logText.lines().filter(l -> l.contains("WARN")).toList();
+            assertThat(warnings).as("log:%n%s", logText).anySatisfy(l -> assertThat(l).contains(open.toString())
+                    .containsIgnoringCase("other users"));
+            assertThat(warnings).as("no warning for a file only its owner can read")
+                    .noneMatch(l -> l.contains(closed.toString()));
+            assertThat(logText + gahp.stderr() + String.join("\n", gahp.allStdout())).doesNotContain(secret);
+        }
+    }
+
     private Path write(String name, String text) throws Exception {
         Path p = dir.resolve(name);
         Files.writeString(p, text, StandardCharsets.UTF_8);
