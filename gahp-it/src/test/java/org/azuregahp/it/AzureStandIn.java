@@ -188,7 +188,7 @@ final class AzureStandIn implements AutoCloseable {
     }
 
     /**
-     * In front of the simulator: answers a seeded share of Resource Manager calls with
+     * In front of the simulator: answers an exact share of Resource Manager calls with
      * {@code 429 TooManyRequests} and {@code Retry-After}, as a throttled subscription does (never
      * more than {@code maxConsecutive} times in a row for one method and URL), and records every
      * call it sees with its arrival time.
@@ -203,7 +203,8 @@ final class AzureStandIn implements AutoCloseable {
         private final AzureSimulatorAccess simulator;
         private final List<Call> calls = new ArrayList<>();
         private final Map<String, Integer> consecutive = new HashMap<>();
-        private Random random = new Random(1);
+        private double offset;
+        private long decided;
         private double rate;
         private int maxConsecutive;
         private int retryAfterSeconds = 1;
@@ -225,7 +226,8 @@ final class AzureStandIn implements AutoCloseable {
         /** From now on, answer {@code rate} of the calls with 429 and {@code Retry-After: retryAfterSeconds}. */
         synchronized void throttle(double rate, long seed, int maxConsecutive, int retryAfterSeconds) {
             this.rate = rate;
-            this.random = new Random(seed);
+            this.offset = new Random(seed).nextDouble();
+            this.decided = 0;
             this.maxConsecutive = maxConsecutive;
             this.retryAfterSeconds = retryAfterSeconds;
             consecutive.clear();
@@ -249,7 +251,14 @@ final class AzureStandIn implements AutoCloseable {
             boolean throttled;
             synchronized (this) {
                 int inARow = consecutive.getOrDefault(key, 0);
-                throttled = rate > 0 && inARow < maxConsecutive && random.nextDouble() < rate;
+                // An exact share: this call is throttled when it carries the running count of throttle
+                // decisions past the next whole number (3 in every 10 at 30%; the seed only sets the phase).
+                boolean due = false;
+                if (rate > 0 && inARow < maxConsecutive) {
+                    decided++;
+                    due = Math.floor(decided * rate + offset) > Math.floor((decided - 1) * rate + offset);
+                }
+                throttled = due;
                 if (throttled) {
                     consecutive.put(key, inARow + 1);
                 } else {
