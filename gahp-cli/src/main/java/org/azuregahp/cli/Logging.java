@@ -9,12 +9,12 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.filter.ThresholdFilter;
 import ch.qos.logback.classic.jul.LevelChangePropagator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.FileAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.joran.spi.ConsoleTarget;
 
 /**
@@ -27,19 +27,33 @@ import ch.qos.logback.core.joran.spi.ConsoleTarget;
  * (default warn). {@code java.util.logging} (used by JLine) is routed to the same place.
  */
 final class Logging {
-    private static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX,UTC} %-5level [%thread] %logger{36} - %msg%n";
 
     private Logging() {
     }
 
     /** Applies the settings; returns a problem text (for the user) when the log file cannot be opened. */
     static String configure(Settings settings) {
+        return configure(settings, false);
+    }
+
+    /**
+     * As {@link #configure(Settings)}; with {@code julInBackground} the routing of
+     * {@code java.util.logging} (whose LogManager takes ~15 ms to start) happens on a daemon thread,
+     * off the path to the first answer: only JLine and a few JDK corners log there.
+     */
+    static String configure(Settings settings, boolean julInBackground) {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         Level level = toLogback(settings.effectiveLogLevel());
         Path file = settings.logFile();
         Level stderrLevel = file == null ? level : (level.isGreaterOrEqual(Level.WARN) ? level : Level.WARN);
         String problem = install(context, level, file, stderrLevel);
-        routeJavaUtilLogging(context);
+        if (julInBackground) {
+            Thread jul = new Thread(() -> routeJavaUtilLogging(context), "jul-to-slf4j");
+            jul.setDaemon(true);
+            jul.start();
+        } else {
+            routeJavaUtilLogging(context);
+        }
         return problem;
     }
 
@@ -92,10 +106,13 @@ final class Logging {
         return null;
     }
 
-    private static PatternLayoutEncoder encoder(LoggerContext context) {
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    private static LayoutWrappingEncoder<ILoggingEvent> encoder(LoggerContext context) {
+        LogLineLayout layout = new LogLineLayout();
+        layout.setContext(context);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
         encoder.setContext(context);
-        encoder.setPattern(PATTERN);
+        encoder.setLayout(layout);
         encoder.start();
         return encoder;
     }

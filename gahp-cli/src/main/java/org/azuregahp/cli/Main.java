@@ -79,7 +79,7 @@ public final class Main {
 
         @Override
         public void afterBanner() {
-            String problem = Logging.configure(settings);
+            String problem = Logging.configure(settings, true);
             if (problem != null) {
                 err.println("azure-gahp: " + problem + "; logging to stderr only");
             }
