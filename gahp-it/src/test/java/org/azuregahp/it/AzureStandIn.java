@@ -74,6 +74,7 @@ final class AzureStandIn implements AutoCloseable {
         server.start();
         base = "https://localhost:" + server.httpsPort();
         simulator.base(base);
+        gate.base(base);
         credFile = writeCredentials("azure_auth.json", TENANT, secret);
         stubToken(TENANT);
         server.stubFor(any(anyUrl()).atPriority(10).willReturn(aResponse().withTransformers(Gate.NAME)));
@@ -202,6 +203,10 @@ final class AzureStandIn implements AutoCloseable {
 
         private final AzureSimulatorAccess simulator;
         private final List<Call> calls = new ArrayList<>();
+        /** Long-running operations in progress: id to the polls still to answer "in progress". */
+        private final Map<String, Integer> operations = new HashMap<>();
+        private volatile String base = "";
+        private volatile boolean longRunning;
         private final Map<String, Integer> consecutive = new HashMap<>();
         private double offset;
         private long decided;
@@ -231,6 +236,20 @@ final class AzureStandIn implements AutoCloseable {
             this.maxConsecutive = maxConsecutive;
             this.retryAfterSeconds = retryAfterSeconds;
             consecutive.clear();
+        }
+
+        void base(String base) {
+            this.base = base;
+        }
+
+        /**
+         * Answer as Azure does for real resources: a PUT of a resource (not a group) 201 with
+         * {@code provisioningState: Creating} and an {@code Azure-AsyncOperation} that reports
+         * {@code InProgress} once, then {@code Succeeded}; a resource group DELETE 202 with a
+         * {@code Location} that answers 202 once, then 200. Off: the simulator's synchronous answers.
+         */
+        void longRunning(boolean on) {
+            this.longRunning = on;
         }
 
         synchronized List<Call> calls() {
@@ -270,7 +289,55 @@ final class AzureStandIn implements AutoCloseable {
                 return error(429, "TooManyRequests", "The request is being throttled.")
                         .withHeader("Retry-After", Integer.toString(retryAfterSeconds)).build();
             }
-            return simulator.answer(event);
+            if (path.startsWith(OPERATIONS)) {
+                return operation(path);
+            }
+            ResponseDefinition answer = simulator.answer(event);
+            return longRunning ? asLongRunning(r.getMethod().getName(), path, answer) : answer;
+        }
+
+        static final String OPERATIONS = "/gate-operations/";
+
+        private ResponseDefinition asLongRunning(String method, String path, ResponseDefinition answer) {
+            int segments = path.split("/").length; // "", subscriptions, s, resourcegroups, g, providers, p, t, n
+            boolean resourcePut = method.equals("PUT") && segments == 9 && path.contains("/providers/");
+            boolean groupDelete = method.equals("DELETE") && segments == 5;
+            if (answer.getStatus() >= 300 || !(resourcePut || groupDelete)) {
+                return answer;
+            }
+            String id = UUID.randomUUID().toString();
+            synchronized (this) {
+                operations.put(id, 1);
+            }
+            if (groupDelete) {
+                return aResponse().withStatus(202).withHeader("Location", base + OPERATIONS + "delete-" + id).build();
+            }
+            String body = answer.getBody() == null ? "" : answer.getBody()
+                    .replace("\"provisioningState\":\"Succeeded\"", "\"provisioningState\":\"Creating\"");
+            return ResponseDefinitionBuilder.like(answer).withStatus(201).withBody(body)
+                    .withHeader("Azure-AsyncOperation", base + OPERATIONS + "put-" + id + "?api-version=2024-07-01")
+                    .build();
+        }
+
+        private ResponseDefinition operation(String path) {
+            String name = path.substring(OPERATIONS.length());
+            String id = name.substring(name.indexOf('-') + 1);
+            boolean inProgress;
+            synchronized (this) {
+                Integer left = operations.get(id);
+                inProgress = left != null && left > 0;
+                if (inProgress) {
+                    operations.put(id, left - 1);
+                } else {
+                    operations.remove(id);
+                }
+            }
+            if (name.startsWith("delete-")) {
+                return inProgress
+                        ? aResponse().withStatus(202).withHeader("Location", base + path).build()
+                        : aResponse().withStatus(200).build();
+            }
+            return json(200, inProgress ? "{\"status\":\"InProgress\"}" : "{\"status\":\"Succeeded\"}").build();
         }
     }
 

@@ -46,6 +46,8 @@ class AzureWireMockLauncherTest {
         Path log = tmp.resolve("gahp.log");
         try (AzureStandIn azure = new AzureStandIn(tmp, CANARY);
                 GahpProcess gahp = azure.launch("--log", log.toString(), "--log-level", "debug")) {
+            // PUTs 201 + Azure-AsyncOperation polled to Succeeded, group deletes 202 + Location, as Azure answers.
+            azure.gate.longRunning(true);
             GahpSession s = new GahpSession(gahp);
             assertThat(s.handshake()).contains("AZURE_PING", "AZURE_VM_CREATE", "AZURE_VM_DELETE", "AZURE_VM_LIST",
                     "AZURE_VMSS_CREATE", "AZURE_VMSS_SCALE", "AZURE_VMSS_DELETE", "RESULTS", "QUIT");
@@ -129,6 +131,9 @@ class AzureWireMockLauncherTest {
 
             assertThat(run(s, "AZURE_VM_DELETE 21" + h + " condorc1p1")).containsExactly("21", "NULL");
             assertThat(run(s, "AZURE_VM_LIST 22" + h)).containsExactly("22", "NULL", "0");
+            assertThat(azure.gate.calls()).as("long-running operations were polled")
+                    .anyMatch(c -> c.path().startsWith(AzureStandIn.Gate.OPERATIONS + "put-"))
+                    .anyMatch(c -> c.path().startsWith(AzureStandIn.Gate.OPERATIONS + "delete-"));
             assertThat(s.notices()).isGreaterThanOrEqualTo(1);
 
             assertThat(s.command("QUIT")).containsExactly("S");
