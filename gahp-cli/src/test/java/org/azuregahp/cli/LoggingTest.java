@@ -75,6 +75,18 @@ class LoggingTest {
     }
 
     @Test
+    void logLinesCarryAUtcTimestampLevelThreadLoggerAndStackTrace(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("gahp.log");
+        Logging.configure(settings("--log", file.toString()));
+        LoggerFactory.getLogger("org.azuregahp.test").warn("it broke", new IllegalStateException("boom"));
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines.get(0)).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z WARN  \\[.+\\] "
+                + "org\\.azuregahp\\.test - it broke");
+        assertThat(lines.get(1)).contains("IllegalStateException: boom");
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("at org.azuregahp.cli.LoggingTest"));
+    }
+
+    @Test
     void theLogLevelFlagRaisesTheFileToDebug(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("gahp.log");
         Logging.configure(settings("--log", file.toString(), "--log-level", "debug"));
