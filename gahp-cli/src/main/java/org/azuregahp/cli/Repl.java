@@ -121,10 +121,11 @@ final class Repl {
         engine.start();
         reader.printAbove(new AttributedString("Interactive azure-gahp on the " + settings.cloud().flagValue()
                 + " cloud. Type help for commands, Tab to complete, Ctrl-D to quit.", AttributedStyle.DEFAULT.faint()));
-        String prompt = new AttributedString("azure-gahp(" + settings.cloud().flagValue() + ")> ",
-                colour ? AttributedStyle.BOLD.foreground(AttributedStyle.CYAN) : AttributedStyle.DEFAULT)
-                .toAnsi(terminal);
+        AttributedStyle promptStyle = colour ? AttributedStyle.BOLD.foreground(AttributedStyle.CYAN)
+                : AttributedStyle.DEFAULT;
         while (!shutdown.started()) {
+            String prompt = new AttributedString("azure-gahp(" + settings.cloud().flagValue() + ")"
+                    + session.runningNote() + "> ", promptStyle).toAnsi(terminal);
             String line;
             try {
                 line = reader.readLine(prompt);

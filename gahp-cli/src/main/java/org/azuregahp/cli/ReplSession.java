@@ -299,7 +299,7 @@ final class ReplSession {
                 case "cred":
                 case "credential":
                 case "credentials":
-                    credentialFile = value.isEmpty() || value.equalsIgnoreCase("NULL") ? null : value;
+                    credentialFile = value.isEmpty() || value.equalsIgnoreCase("NULL") ? null : expandHome(value);
                     break;
                 case "subscription":
                 case "sub":
@@ -317,6 +317,21 @@ final class ReplSession {
         screen.show(new AttributedStringBuilder().append("cred=")
                 .styled(BOLD, credentialFile == null ? "NULL" : credentialFile).append("  subscription=")
                 .styled(BOLD, subscription == null ? "(not set)" : subscription).toAttributedString());
+    }
+
+    /** People type {@code ~/azure.json}; the wire needs the full path. */
+    static String expandHome(String path) {
+        String home = System.getProperty("user.home");
+        if (home != null && (path.equals("~") || path.startsWith("~/"))) {
+            return home + path.substring(1);
+        }
+        return path;
+    }
+
+    /** The prompt's note on work still running, e.g. {@code " [2 running]"}; empty when idle. */
+    String runningNote() {
+        int n = engine.inFlight().size();
+        return n == 0 ? "" : " [" + n + " running]";
     }
 
     private void inflight() {

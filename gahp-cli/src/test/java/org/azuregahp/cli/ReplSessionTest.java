@@ -126,13 +126,24 @@ class ReplSessionTest {
                     line -> screen.add(line.toString()), ReplSession.FAKE_SUBSCRIPTION);
             s.handle("inflight");
             assertThat(shown()).isEqualTo("Nothing in flight.");
+            assertThat(s.runningNote()).isEmpty();
             s.handle("AZURE_PING");
+            assertThat(s.runningNote()).isEqualTo(" [1 running]");
             s.handle("inflight");
             assertThat(shown()).contains("1 in flight").contains("[1] AZURE_PING").contains("running for");
         } finally {
             slowEngine.shutdown();
             slow.close();
         }
+    }
+
+    @Test
+    void aCredentialFileUnderHomeIsExpanded() throws Exception {
+        session.handle("set cred=~/azure.json");
+        assertThat(session.credentialFile()).isEqualTo(System.getProperty("user.home") + "/azure.json");
+        assertThat(shown()).contains("cred=" + System.getProperty("user.home") + "/azure.json");
+        session.handle("set cred=NULL");
+        assertThat(session.credentialFile()).isNull();
     }
 
     @Test
