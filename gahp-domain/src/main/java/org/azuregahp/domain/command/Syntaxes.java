@@ -294,11 +294,15 @@ final class Syntaxes {
 
     /** {@code <type> <base64> [comment]} with an OpenSSH public-key type. */
     static boolean looksLikeSshKey(String v) {
-        String[] parts = v.strip().split("\\s+");
-        if (parts.length < 2) {
-            return false;
+        String k = v.strip();
+        int end = 0;
+        while (end < k.length() && !Character.isWhitespace(k.charAt(end))) {
+            end++;
         }
-        String t = parts[0];
+        if (end == k.length()) {
+            return false; // a type with no key data
+        }
+        String t = k.substring(0, end);
         return t.equals("ssh-rsa") || t.equals("ssh-ed25519") || t.equals("ssh-dss")
                 || (t.startsWith("ecdsa-sha2-") && t.length() > 11) || (t.startsWith("sk-") && t.length() > 3);
     }
@@ -486,10 +490,14 @@ final class Syntaxes {
         private final Set<String> flags = new HashSet<>();
         private final List<String> tags = new ArrayList<>();
 
+        /** Lower-cased key to its spelling, per list of allowed keys (the lists are constants). */
+        private static final Map<List<String>, Map<String, String>> CANONICAL =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
         private KeyValues(List<String> allowed) {
-            canonical = allowed.stream()
+            canonical = CANONICAL.computeIfAbsent(allowed, a -> java.util.Collections.unmodifiableMap(a.stream()
                     .collect(Collectors.toMap(k -> k.toLowerCase(Locale.ROOT), k -> k, (x, y) -> x,
-                            LinkedHashMap::new));
+                            LinkedHashMap::new))));
         }
 
         static KeyValues parse(List<String> rest, List<String> allowed, Set<String> bareFlags) {
