@@ -103,8 +103,10 @@ final class Repl {
         boolean colour = System.getenv("NO_COLOR") == null;
         ReplSession.Screen screen = colour ? reader::printAbove
                 : line -> reader.printAbove(new AttributedString(line.toString()));
+        // The subscription to start with: the fake's, or the one the Azure CLI tools read from the environment.
         ReplSession session = new ReplSession(engine, table, clock, screen,
-                settings.cloud() == Settings.CloudKind.FAKE ? ReplSession.FAKE_SUBSCRIPTION : null);
+                settings.cloud() == Settings.CloudKind.FAKE ? ReplSession.FAKE_SUBSCRIPTION
+                        : System.getenv("AZURE_SUBSCRIPTION_ID"));
         sink.target = session::showEngineLine;
         engine.addResultListener(session::showResult);
 
