@@ -3,6 +3,7 @@ package org.azuregahp.cli;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.azuregahp.domain.codec.GahpCodec;
 import org.jline.reader.CompletingParsedLine;
 import org.jline.reader.ParsedLine;
 import org.jline.reader.Parser;
@@ -77,16 +78,9 @@ final class GahpLineParser implements Parser {
         return sb.toString();
     }
 
+    /** Escaping belongs to the protocol's one codec. */
     static String escape(CharSequence text) {
-        StringBuilder sb = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '\\' || c == ' ' || c == '\r' || c == '\n') {
-                sb.append('\\');
-            }
-            sb.append(c);
-        }
-        return sb.toString();
+        return GahpCodec.escape(text.toString());
     }
 
     private record Line(String line, int cursor, List<String> words, int wordIndex, int wordCursor,
