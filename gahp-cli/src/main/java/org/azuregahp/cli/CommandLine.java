@@ -66,6 +66,7 @@ final class CommandLine {
         Long fakeSeed;
         Path fakeState;
         Duration fakeVmLifetime;
+        int fakeTimeScale = 1;
         int maxInFlight = Settings.DEFAULT_MAX_IN_FLIGHT;
         Duration requestTimeout = Settings.DEFAULT_REQUEST_TIMEOUT;
         int maxLineBytes = Settings.DEFAULT_MAX_LINE_BYTES;
@@ -100,6 +101,9 @@ final class CommandLine {
                     break;
                 case "fake-vm-lifetime":
                     fakeVmLifetime = Durations.parse(v);
+                    break;
+                case "fake-time-scale":
+                    fakeTimeScale = parseInt(v, 1, 100_000);
                     break;
                 case "max-in-flight":
                     maxInFlight = parseInt(v, 1, 1_000_000);
@@ -146,7 +150,8 @@ final class CommandLine {
         }
 
         Settings freeze() {
-            return new Settings(cloud, fakeLatency, fakeFailureRate, fakeSeed, fakeState, fakeVmLifetime, maxInFlight,
+            return new Settings(cloud, fakeLatency, fakeFailureRate, fakeSeed, fakeState, fakeVmLifetime, fakeTimeScale,
+                    maxInFlight,
                     requestTimeout, maxLineBytes, logFile, logLevel, interactive, stdio, automationAccount,
                     automationResourceGroup, azurePollInterval, azureMaxConcurrent);
         }
@@ -171,6 +176,9 @@ final class CommandLine {
             new Option("fake-vm-lifetime", "DURATION",
                     "Fake VMs deallocate themselves this long after their create finishes (lets the gridmanager see jobs end).",
                     "never", true),
+            new Option("fake-time-scale", "N",
+                    "The fake cloud's clock runs N times faster than real time (scheduled deletions and VM lifetimes"
+                            + " come sooner; latencies do not change).", "1", true),
             new Option("max-in-flight", "N", "Cloud operations running at once; more are queued, never refused.",
                     Integer.toString(Settings.DEFAULT_MAX_IN_FLIGHT), true),
             new Option("request-timeout", "DURATION", "A request still running this long gets an OperationTimedOut error result.",

@@ -15,6 +15,7 @@ record Settings(
         Long fakeSeed,
         Path fakeState,
         Duration fakeVmLifetime,
+        int fakeTimeScale,
         int maxInFlight,
         Duration requestTimeout,
         int maxLineBytes,
@@ -50,7 +51,7 @@ record Settings(
     }
 
     static Settings defaults() {
-        return new Settings(CloudKind.AZURE, Duration.ZERO, 0.0, null, null, null, DEFAULT_MAX_IN_FLIGHT,
+        return new Settings(CloudKind.AZURE, Duration.ZERO, 0.0, null, null, null, 1, DEFAULT_MAX_IN_FLIGHT,
                 DEFAULT_REQUEST_TIMEOUT, DEFAULT_MAX_LINE_BYTES, null, null, false, false, null, null, null, null);
     }
 

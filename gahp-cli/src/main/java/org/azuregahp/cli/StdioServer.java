@@ -53,6 +53,8 @@ final class StdioServer {
             return 2;
         }
         GahpEngine engine = new GahpEngine(config, cloud, files, clock, writer);
+        engine.addResultListener(RequestLog::result);
+        RequestLog.sessionStarted(build, settings);
         Shutdown shutdown = new Shutdown(engine, cloud, in, writer, lifecycle::exit, CLOSE_BUDGET);
         shutdownRef.set(shutdown);
         lifecycle.onReady(shutdown);

@@ -59,9 +59,11 @@ final class StdioSession {
 
     private boolean handle(FramedLine line) {
         if (line.oversized()) {
+            RequestLog.oversized(line.bytes());
             engine.rejectOversized(line.bytes());
             return true;
         }
+        RequestLog.request(line.text());
         return engine.accept(line.text());
     }
 }

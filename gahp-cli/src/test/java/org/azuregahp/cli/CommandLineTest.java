@@ -47,12 +47,12 @@ class CommandLineTest {
     void everyFlagIsParsedIntoItsSetting() {
         Settings s = run(List.of("--cloud", "fake", "--fake-latency", "250ms", "--fake-failure-rate", "0.25",
                 "--fake-seed", "42", "--fake-state", "/tmp/state.json", "--fake-vm-lifetime", "1m",
-                "--max-in-flight", "64", "--request-timeout", "30s", "--max-line-bytes", "4096", "--log", "/tmp/g.log",
+                "--fake-time-scale", "60", "--max-in-flight", "64", "--request-timeout", "30s", "--max-line-bytes", "4096", "--log", "/tmp/g.log",
                 "--log-level", "debug", "--interactive", "--automation-account", "acct",
                 "--automation-resource-group", "rg", "--azure-poll-interval", "2s", "--azure-max-concurrent", "8"),
                 Map.of());
         assertThat(s).isEqualTo(new Settings(CloudKind.FAKE, Duration.ofMillis(250), 0.25, 42L,
-                Path.of("/tmp/state.json"), Duration.ofMinutes(1), 64, Duration.ofSeconds(30), 4096,
+                Path.of("/tmp/state.json"), Duration.ofMinutes(1), 60, 64, Duration.ofSeconds(30), 4096,
                 Path.of("/tmp/g.log"), LogLevel.DEBUG, true, false, "acct", "rg", Duration.ofSeconds(2), 8));
     }
 

@@ -169,4 +169,32 @@ class ScaleSetLifecycleTest {
             assertThat(groupNames(state)).isEmpty();
         }
     }
+
+    @Test
+    void aScheduledDeletionFiresAtItsTime() throws Exception {
+        Path state = tmp.resolve("fire.json");
+        // The fake clock runs 60x: every real second is a fake minute.
+        String when = ZonedDateTime.now(ZoneOffset.UTC).plusMinutes(3).format(DateTimeFormatter.ofPattern("yyyyMMddHHmm"));
+        try (GahpProcess gahp = GahpProcess.start("--cloud", "fake", "--fake-state", state.toString(),
+                "--fake-time-scale", "60")) {
+            GahpSession s = new GahpSession(gahp);
+            s.handshake();
+            assertThat(run(s, "AZURE_VMSS_CREATE 2" + H + " name=pool5 location=westeurope size=Standard_B1s"
+                    + " image=linux-ubuntu-latest nodecount=2 deletionjob=true schedule=" + when))
+                    .containsExactly("2", "NULL");
+            assertThat(run(s, "AZURE_VMSS_LIST 3" + H).subList(0, 4)).containsExactly("3", "NULL", "1", "pool5");
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            List<String> listed;
+            int id = 4;
+            do {
+                Thread.sleep(250);
+                listed = run(s, "AZURE_VMSS_LIST " + id++ + H);
+            } while (!listed.get(2).equals("0") && System.nanoTime() < deadline);
+            assertThat(listed.subList(1, 3)).as("the scale set is gone once its time came").containsExactly("NULL", "0");
+            gahp.closeStdin();
+            assertThat(gahp.waitFor(Duration.ofSeconds(5))).isTrue();
+            assertThat(groupNames(state)).isEmpty();
+            assertThat(new ObjectMapper().readTree(Files.readString(state)).path("deletionSchedules").size()).isZero();
+        }
+    }
 }
