@@ -108,7 +108,18 @@ final class Repl {
                 settings.cloud() == Settings.CloudKind.FAKE ? ReplSession.FAKE_SUBSCRIPTION
                         : System.getenv("AZURE_SUBSCRIPTION_ID"));
         sink.target = session::showEngineLine;
-        engine.addResultListener(session::showResult);
+        AttributedStyle promptStyle = colour ? AttributedStyle.BOLD.foreground(AttributedStyle.CYAN)
+                : AttributedStyle.DEFAULT;
+        java.util.function.Supplier<String> promptText = () -> new AttributedString("azure-gahp("
+                + settings.cloud().flagValue() + ")" + session.runningNote() + "> ", promptStyle).toAnsi(terminal);
+        engine.addResultListener(result -> {
+            // The prompt's "[n running]" changes with each result: set it before the result is shown
+            // above the prompt, whose redraw then uses it.
+            if (reader instanceof org.jline.reader.impl.LineReaderImpl impl) {
+                impl.setPrompt(promptText.get());
+            }
+            session.showResult(result);
+        });
 
         Shutdown shutdown = new Shutdown(engine, cloud, () -> { }, () -> {
             try {
@@ -123,14 +134,10 @@ final class Repl {
         engine.start();
         reader.printAbove(new AttributedString("Interactive azure-gahp on the " + settings.cloud().flagValue()
                 + " cloud. Type help for commands, Tab to complete, Ctrl-D to quit.", AttributedStyle.DEFAULT.faint()));
-        AttributedStyle promptStyle = colour ? AttributedStyle.BOLD.foreground(AttributedStyle.CYAN)
-                : AttributedStyle.DEFAULT;
         while (!shutdown.started()) {
-            String prompt = new AttributedString("azure-gahp(" + settings.cloud().flagValue() + ")"
-                    + session.runningNote() + "> ", promptStyle).toAnsi(terminal);
             String line;
             try {
-                line = reader.readLine(prompt);
+                line = reader.readLine(promptText.get());
             } catch (UserInterruptException e) {
                 continue; // Ctrl-C: the line is dropped, the shell goes on
             } catch (EndOfFileException e) {
