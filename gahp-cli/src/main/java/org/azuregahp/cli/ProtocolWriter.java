@@ -7,22 +7,56 @@ import java.nio.charset.StandardCharsets;
 import org.azuregahp.domain.engine.OutputSink;
 
 /**
- * The one writer that owns the protocol's stdout: each line is written whole, with its LF, and
- * flushed, under one lock, so no other line can land inside it. After {@link #close()} (or once the
- * reader on the other end has gone away) lines are dropped silently.
+ * The one writer that owns the protocol's stdout: each line is written whole, with its LF, under one
+ * lock, so no other line can land inside it. After {@link #close()} (or once the reader on the other
+ * end has gone away) lines are dropped silently.
+ *
+ * <p>Lines are flushed at once, with one exception: while the stdin reader works through one chunk
+ * of input ({@link #beginBatch()} .. {@link #endBatch()}), the return lines it writes itself are
+ * flushed together when the chunk is done. A gridmanager that sends one line at a time sees no
+ * difference (its chunk is that one line); a client that pipelines thousands of lines gets their
+ * return lines in a few large writes instead of one system call each. A line written by any other
+ * thread (an {@code R} notice) flushes everything at once.
  */
 final class ProtocolWriter implements OutputSink, AutoCloseable {
     private final OutputStream out;
     private final Runnable onBroken;
     private boolean closed;
+    /** The thread whose writes are batched now, or null. Guarded by this. */
+    private Thread batching;
 
     /**
      * @param out      the real stdout (captured before anything could redirect {@code System.out})
      * @param onBroken run once, outside the lock, when writing fails (the gridmanager is gone)
      */
     ProtocolWriter(OutputStream out, Runnable onBroken) {
-        this.out = out;
+        this.out = new java.io.BufferedOutputStream(out, 1 << 16);
         this.onBroken = onBroken;
+    }
+
+    /** The calling thread's lines are flushed at {@link #endBatch()}, not one by one. */
+    synchronized void beginBatch() {
+        batching = Thread.currentThread();
+    }
+
+    /** Flushes what the batch wrote. */
+    void endBatch() {
+        boolean broke = false;
+        synchronized (this) {
+            batching = null;
+            if (closed) {
+                return;
+            }
+            try {
+                out.flush();
+            } catch (IOException e) {
+                closed = true;
+                broke = true;
+            }
+        }
+        if (broke) {
+            onBroken.run();
+        }
     }
 
     @Override
@@ -34,11 +68,11 @@ final class ProtocolWriter implements OutputSink, AutoCloseable {
                 return;
             }
             try {
-                byte[] framed = new byte[bytes.length + 1];
-                System.arraycopy(bytes, 0, framed, 0, bytes.length);
-                framed[bytes.length] = '\n';
-                out.write(framed);
-                out.flush();
+                out.write(bytes);
+                out.write('\n');
+                if (batching != Thread.currentThread()) {
+                    out.flush();
+                }
             } catch (IOException e) {
                 closed = true;
                 broke = true;

@@ -59,7 +59,7 @@ final class StdioServer {
         shutdownRef.set(shutdown);
         lifecycle.onReady(shutdown);
 
-        StdioSession.End end = new StdioSession(in, engine, settings.maxLineBytes()).run();
+        StdioSession.End end = new StdioSession(in, engine, settings.maxLineBytes(), writer).run();
         shutdown.exit(0, end == StdioSession.End.QUIT ? "QUIT" : "end of input");
         return 0;
     }

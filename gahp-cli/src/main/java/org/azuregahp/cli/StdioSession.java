@@ -24,11 +24,13 @@ final class StdioSession {
     private final InputStream in;
     private final GahpEngine engine;
     private final LineFramer framer;
+    private final ProtocolWriter writer;
 
-    StdioSession(InputStream in, GahpEngine engine, int maxLineBytes) {
+    StdioSession(InputStream in, GahpEngine engine, int maxLineBytes, ProtocolWriter writer) {
         this.in = in;
         this.engine = engine;
         this.framer = new LineFramer(maxLineBytes);
+        this.writer = writer;
     }
 
     /** Serves until {@code QUIT} or the end of input (a read error counts as the end of input). */
@@ -44,10 +46,16 @@ final class StdioSession {
             if (n < 0) {
                 break;
             }
-            for (FramedLine line : framer.feed(buf, 0, n)) {
-                if (!handle(line)) {
-                    return End.QUIT;
+            // The return lines of one chunk's requests go out in one flush at its end.
+            writer.beginBatch();
+            try {
+                for (FramedLine line : framer.feed(buf, 0, n)) {
+                    if (!handle(line)) {
+                        return End.QUIT;
+                    }
                 }
+            } finally {
+                writer.endBatch();
             }
         }
         Optional<FramedLine> last = framer.finish();
