@@ -124,7 +124,8 @@ final class AutomationDeletionSchedules implements DeletionSchedules {
                             return rest.put(path, API, body);
                         })
                         .then(rest.putText(path + "/draft/content", API, SCRIPT))
-                        .then(rest.post(path + "/draft/publish", API))
+                        // Runbook - Publish (2023-11-01): POST .../runbooks/{name}/publish (not the 2015 draft/publish path)
+                        .then(rest.post(path + "/publish", API))
                         .toFuture();
                 made.whenComplete((v, e) -> {
                     if (e != null) {

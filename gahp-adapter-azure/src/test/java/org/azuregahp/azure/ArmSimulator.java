@@ -295,7 +295,12 @@ final class ArmSimulator implements ResponseDefinitionTransformerV2 {
                     return respond(201, stored);
                 }
                 case "POST" -> {
-                    return new ResponseDefinition(200, "");
+                    // Runbook - Publish, 2023-11-01: POST .../runbooks/{name}/publish
+                    if (rest.length == 3 && rest[0].equalsIgnoreCase("runbooks") && rest[2].equalsIgnoreCase("publish")) {
+                        return resources.containsKey(key(parentPath + "/" + rest[0] + "/" + rest[1]))
+                                ? new ResponseDefinition(200, "") : notFound("runbooks", rest[1], "");
+                    }
+                    return error(404, "NotFound", "simulator has no POST " + String.join("/", rest));
                 }
                 case "DELETE" -> {
                     return resources.remove(key(childPath)) == null ? error(404, "NotFound", "no " + rest[0])

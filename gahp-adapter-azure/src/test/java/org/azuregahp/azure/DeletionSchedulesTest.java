@@ -42,7 +42,7 @@ class DeletionSchedulesTest {
         azure.stubFor(put(path(runbook + "/draft/content")).willReturn(aResponse().withStatus(202)
                 .withHeader("Location", azure.base + "/automationop/content").withHeader("Retry-After", "0")));
         azure.stubFor(get(path("/automationop/content")).willReturn(aResponse().withStatus(200)));
-        azure.stubFor(post(path(runbook + "/draft/publish")).willReturn(aResponse().withStatus(202)
+        azure.stubFor(post(path(runbook + "/publish")).willReturn(aResponse().withStatus(202)
                 .withHeader("Location", azure.base + "/automationop/publish").withHeader("Retry-After", "0")));
         azure.stubFor(get(path("/automationop/publish")).willReturn(aResponse().withStatus(200)));
         azure.stubFor(delete(urlPathMatching("(?i)" + java.util.regex.Pattern.quote(ACCOUNT + "/schedules/") + ".*"))
@@ -78,7 +78,7 @@ class DeletionSchedulesTest {
         assertThat(writes()).containsExactly(
                 "PUT /runbooks/azure-gahp-delete-resource-group",
                 "PUT /runbooks/azure-gahp-delete-resource-group/draft/content",
-                "POST /runbooks/azure-gahp-delete-resource-group/draft/publish",
+                "POST /runbooks/azure-gahp-delete-resource-group/publish",
                 "DELETE /schedules/azure-gahp-delete-pool1",
                 "PUT /schedules/azure-gahp-delete-pool1",
                 "PUT /jobSchedules/" + id);
