@@ -88,7 +88,10 @@ class RobustExactlyOnceTest {
 
             // Nothing more arrives: a last ping is the only result left to collect.
             assertThat(s.command("AZURE_PING 99999 NULL " + SUB)).containsExactly("S");
-            assertThat(s.results(1, Duration.ofSeconds(20))).as(why).containsExactly(List.of("99999", "NULL"));
+            // (The ping is subject to the injected faults too, so it may be answered by one.)
+            List<List<String>> last = s.results(1, Duration.ofSeconds(20));
+            assertThat(last).as(why).hasSize(1);
+            assertThat(last.get(0)).as(why).hasSize(2).first().isEqualTo("99999");
             assertThat(s.command("RESULTS")).containsExactly("S", "0");
             gahp.closeStdin();
             assertThat(gahp.waitFor(Duration.ofSeconds(10))).isTrue();
