@@ -11,6 +11,7 @@ import org.azuregahp.ports.VirtualMachines;
 /** One subscription of the fake cloud. Cheap: the state lives in the {@link World}. */
 final class FakeAccount implements CloudAccount {
     private final Runner runner;
+    private final String subscriptionKey;
     private final VirtualMachines vms;
     private final ScaleSets scaleSets;
     private final SecretVaults vaults;
@@ -18,6 +19,7 @@ final class FakeAccount implements CloudAccount {
 
     FakeAccount(World world, Runner runner, String subscription) {
         this.runner = runner;
+        this.subscriptionKey = Model.key(subscription);
         this.vms = new FakeVirtualMachines(world, runner, subscription);
         this.scaleSets = new FakeScaleSets(world, runner, subscription);
         this.vaults = new FakeSecretVaults(world, runner, subscription);
@@ -27,6 +29,10 @@ final class FakeAccount implements CloudAccount {
     @Override
     public CompletionStage<Void> ping() {
         return runner.run(new Runner.Op<Void>(Azure.OpKind.READ, 1) {
+            {
+                key = "ping|" + subscriptionKey;
+            }
+
             @Override
             CompletionStage<Void> step(int i) {
                 return CompletableFuture.completedFuture(null);

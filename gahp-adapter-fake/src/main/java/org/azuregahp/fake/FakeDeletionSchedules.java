@@ -32,12 +32,17 @@ final class FakeDeletionSchedules implements DeletionSchedules {
             }
         };
         op.location = deletion.location();
+        op.key = "schedule|" + Model.key(subscription) + "|" + Model.key(deletion.resourceGroup());
         return runner.run(op);
     }
 
     @Override
     public CompletionStage<Void> cancel(String resourceGroup) {
         return runner.run(new Runner.Op<Void>(Azure.OpKind.CHANGE, 1) {
+            {
+                key = "unschedule|" + Model.key(subscription) + "|" + Model.key(resourceGroup);
+            }
+
             @Override
             CompletionStage<Void> step(int i) {
                 world.cancelSchedule(subscription, resourceGroup);

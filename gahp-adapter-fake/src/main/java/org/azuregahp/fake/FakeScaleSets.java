@@ -109,9 +109,9 @@ final class FakeScaleSets implements ScaleSets {
                     if (spec.secret() != null) {
                         Vault vault = FakeSecretVaults.requireSecret(world, subscription, spec.secret());
                         Res identity = new Res(Model.IDENTITY, name + "-identity");
-                        String principal = world.newGuid();
+                        String principal = World.newGuid(random);
                         identity.props.put("principalId", principal);
-                        identity.props.put("clientId", world.newGuid());
+                        identity.props.put("clientId", World.newGuid(random));
                         VaultSecretRef s = spec.secret();
                         identity.props.put("secretAccess", Model.id(vault.subscription, vault.group, Model.VAULT,
                                 vault.name) + "/secrets/" + s.secretName());
@@ -166,6 +166,7 @@ final class FakeScaleSets implements ScaleSets {
         };
         op.location = spec.machine().location();
         op.size = spec.machine().size();
+        op.key = "vmss-create|" + Model.key(subscription) + "|" + Model.key(name);
         return runner.run(op);
     }
 
@@ -189,6 +190,10 @@ final class FakeScaleSets implements ScaleSets {
             Group g;
             Vmss vmss;
             String prev;
+
+            {
+                key = "vmss-delete|" + Model.key(subscription) + "|" + Model.key(ref.toString());
+            }
 
             @Override
             CompletionStage<Void> step(int i) {
@@ -232,7 +237,7 @@ final class FakeScaleSets implements ScaleSets {
 
     /** start, stop, restart and scale: mark the change at once, finish it at the latency, undo on failure. */
     private CompletionStage<Void> change(ResourceRef ref, Azure.OpKind kind, Integer newCapacity,
-            String transitional, String target) {
+            String transitional, String target, String what) {
         Runner.Op<Void> op = new Runner.Op<>(kind, 0, 1) {
             Vmss vmss;
             List<Instance> before;
@@ -310,33 +315,38 @@ final class FakeScaleSets implements ScaleSets {
                 }
             }
         };
+        op.key = what + "|" + Model.key(subscription) + "|" + Model.key(ref.toString());
         return runner.run(op);
     }
 
     @Override
     public CompletionStage<Void> start(ResourceRef scaleSet) {
-        return change(scaleSet, Azure.OpKind.GROW, null, "starting", "running");
+        return change(scaleSet, Azure.OpKind.GROW, null, "starting", "running", "vmss-start");
     }
 
     @Override
     public CompletionStage<Void> stop(ResourceRef scaleSet) {
-        return change(scaleSet, Azure.OpKind.CHANGE, null, "deallocating", "deallocated");
+        return change(scaleSet, Azure.OpKind.CHANGE, null, "deallocating", "deallocated", "vmss-stop");
     }
 
     @Override
     public CompletionStage<Void> restart(ResourceRef scaleSet) {
-        return change(scaleSet, Azure.OpKind.GROW, null, "starting", "running");
+        return change(scaleSet, Azure.OpKind.GROW, null, "starting", "running", "vmss-restart");
     }
 
     @Override
     public CompletionStage<Void> scale(ResourceRef scaleSet, int capacity) {
-        return change(scaleSet, Azure.OpKind.GROW, capacity, null, null);
+        return change(scaleSet, Azure.OpKind.GROW, capacity, null, null, "vmss-scale-" + capacity);
     }
 
     @Override
     public CompletionStage<List<ScaleSetStatus>> list(String name) {
         return runner.run(new Runner.Op<List<ScaleSetStatus>>(Azure.OpKind.READ, 0, 1) {
             List<ScaleSetStatus> answer;
+
+            {
+                key = "vmss-list|" + Model.key(subscription) + "|" + (name == null ? "" : Model.key(name));
+            }
 
             @Override
             CompletionStage<List<ScaleSetStatus>> step(int i) {

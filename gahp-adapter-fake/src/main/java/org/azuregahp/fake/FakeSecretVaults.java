@@ -41,6 +41,11 @@ final class FakeSecretVaults implements SecretVaults {
     @Override
     public CompletionStage<Void> checkSecret(VaultSecretRef secret) {
         return runner.run(new Runner.Op<Void>(Azure.OpKind.READ, 1) {
+            {
+                key = "secret-check|" + Model.key(subscription) + "|" + Model.key(secret.resourceGroup()) + "|"
+                        + Model.key(secret.vaultName()) + "|" + Model.key(secret.secretName());
+            }
+
             @Override
             CompletionStage<Void> step(int i) {
                 requireSecret(world, subscription, secret);
@@ -92,6 +97,7 @@ final class FakeSecretVaults implements SecretVaults {
             }
         };
         op.location = spec.location();
+        op.key = "vault-create|" + Model.key(subscription) + "|" + Model.key(spec.name());
         return runner.run(op);
     }
 }

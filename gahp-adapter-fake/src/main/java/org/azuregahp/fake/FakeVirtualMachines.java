@@ -115,7 +115,7 @@ final class FakeVirtualMachines implements VirtualMachines {
                     vm.location = g.location;
                     vm.size = Azure.checkSize(spec.size(), g.location).name();
                     vm.osType = spec.effectiveOsType() == OsType.WINDOWS ? "Windows" : "Linux";
-                    vm.vmId = world.newGuid();
+                    vm.vmId = World.newGuid(random);
                     vm.provisioningState = "creating";
                     vm.powerState = "starting";
                     vm.fingerprint = fingerprint;
@@ -160,6 +160,7 @@ final class FakeVirtualMachines implements VirtualMachines {
         };
         op.location = spec.location();
         op.size = spec.size();
+        op.key = "vm-create|" + Model.key(subscription) + "|" + Model.key(spec.name());
         return runner.run(op);
     }
 
@@ -170,6 +171,10 @@ final class FakeVirtualMachines implements VirtualMachines {
             Vm vm;
             String prevProvisioning;
             String prevPower;
+
+            {
+                key = "vm-delete|" + Model.key(subscription) + "|" + Model.key(ref.toString());
+            }
 
             @Override
             CompletionStage<Void> step(int i) {
@@ -221,6 +226,10 @@ final class FakeVirtualMachines implements VirtualMachines {
         // The answer describes the cloud when the request arrived; it is delivered after the latency.
         return runner.run(new Runner.Op<List<VmStatus>>(Azure.OpKind.READ, 0, 1) {
             List<VmStatus> answer;
+
+            {
+                key = "vm-list|" + Model.key(subscription) + "|" + query;
+            }
 
             @Override
             CompletionStage<List<VmStatus>> step(int i) {
@@ -339,7 +348,7 @@ final class FakeVirtualMachines implements VirtualMachines {
 
         static Res newPublicIp(World world, Group g, String name) {
             Res pip = new Res(Model.PIP, name);
-            pip.props.put("ipAddress", world.allocateIp());
+            pip.props.put("ipAddress", world.allocateIp(Model.id(g.subscription, g.name, Model.PIP, name)));
             pip.props.put("sku", "Standard");
             pip.props.put("allocationMethod", "Static");
             g.add(pip);

@@ -1,5 +1,6 @@
 package org.azuregahp.fake;
 
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -41,6 +42,13 @@ final class Runner {
         String size;
         /** The operation's own future (set before step 0), for later duplicates to wait on. */
         CompletableFuture<T> self;
+        /**
+         * What the operation does to which resource (e.g. {@code vm-create|sub|name}): with the seed it
+         * picks the operation's random source, so outcomes repeat whatever order requests arrive in.
+         */
+        String key;
+        /** The operation's own random source (set before step 0), for the ids it makes. */
+        Random random;
 
         Op(Azure.OpKind kind, double... at) {
             this.kind = kind;
@@ -64,7 +72,8 @@ final class Runner {
         }
         World.Fault fault;
         synchronized (world) {
-            fault = world.drawFault(op.kind, op.at.length, op.location, op.size);
+            op.random = world.operationRandom(op.key == null ? op.kind.name() : op.key);
+            fault = world.drawFault(op.random, op.kind, op.at.length, op.location, op.size);
         }
         pending.add(result);
         result.whenComplete((v, e) -> pending.remove(result));

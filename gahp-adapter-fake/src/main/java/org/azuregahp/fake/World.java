@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -43,7 +44,11 @@ final class World {
     final Clock clock;
     final double failureRate;
     final Duration vmLifetime;
+    /** For what no operation makes (ids filled in when a state document is loaded). */
     final Random random;
+    private final long seed;
+    /** How many operations with each key have started: the n-th one with a key draws from its own source. */
+    private final Map<String, Integer> occurrences = new HashMap<>();
     final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
     /** Vault names are unique across the whole cloud. */
     final Map<String, Vault> vaults = new LinkedHashMap<>();
@@ -62,6 +67,7 @@ final class World {
         this.failureRate = failureRate;
         this.vmLifetime = vmLifetime;
         this.random = new Random(seed);
+        this.seed = seed;
     }
 
     void changed() {
@@ -69,10 +75,38 @@ final class World {
     }
 
     /**
+     * The random source of an operation starting now: a function of the seed, the operation's key
+     * (what it does to which resource) and how many operations with that key started before. So a
+     * seed repeats the same outcomes and ids for the same requests even when concurrent requests
+     * reach the cloud in another order.
+     */
+    Random operationRandom(String key) {
+        int n = occurrences.merge(key, 1, Integer::sum);
+        return new Random(mix(mix(seed ^ 0x5DEECE66DL) ^ fnv(key)) + n);
+    }
+
+    /** SplitMix64's finalizer. */
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** 64-bit FNV-1a of a string's UTF-16 units. */
+    static long fnv(String s) {
+        long h = 0xCBF29CE484222325L;
+        for (int i = 0; i < s.length(); i++) {
+            h ^= s.charAt(i);
+            h *= 0x100000001B3L;
+        }
+        return h;
+    }
+
+    /**
      * Decides whether the operation starting now fails, at which step and how. Always draws the
      * same amount from the random source, so a seed repeats whatever the outcome.
      */
-    Fault drawFault(Azure.OpKind kind, int steps, String location, String size) {
+    Fault drawFault(Random random, Azure.OpKind kind, int steps, String location, String size) {
         double r = random.nextDouble();
         int step = random.nextInt(steps);
         int pick = random.nextInt(1 << 16);
@@ -83,6 +117,10 @@ final class World {
     }
 
     String newGuid() {
+        return newGuid(random);
+    }
+
+    static String newGuid(Random random) {
         long hi = (random.nextLong() & ~0xF000L) | 0x4000L;
         long lo = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
         return new UUID(hi, lo).toString();
@@ -139,11 +177,24 @@ final class World {
         changed();
     }
 
-    String allocateIp() {
-        for (int n = 0; n < IP_POOL_SIZE; n++) {
-            String ip = ipAt((ipCursor + n) % IP_POOL_SIZE);
+    /**
+     * A free public address for the resource with this id. Where the search starts in the
+     * documentation ranges is a function of the seed and the id, not of the order of creates, so a
+     * seed repeats addresses however concurrent creates interleave (unless two of them race for the
+     * same address). The benchmarking range is used, in order, once the documentation ranges are full.
+     */
+    String allocateIp(String resourceId) {
+        int start = (int) Long.remainderUnsigned(mix(seed ^ fnv(Model.key(resourceId))), DOC_IPS);
+        for (int n = 0; n < DOC_IPS; n++) {
+            String ip = ipAt((start + n) % DOC_IPS);
             if (usedIps.add(ip)) {
-                ipCursor = (ipCursor + n + 1) % IP_POOL_SIZE;
+                return ip;
+            }
+        }
+        for (int n = 0; n < IP_POOL_SIZE - DOC_IPS; n++) {
+            String ip = ipAt(DOC_IPS + (ipCursor + n) % (IP_POOL_SIZE - DOC_IPS));
+            if (usedIps.add(ip)) {
+                ipCursor = (ipCursor + n + 1) % (IP_POOL_SIZE - DOC_IPS);
                 return ip;
             }
         }

@@ -17,11 +17,15 @@
  *       {@code ProvisioningState/creating,PowerState/starting}) at once, and finishes
  *       ({@code succeeded}, {@code running}) after the latency. Lists answer the state when the
  *       request arrived, after the latency.</li>
- *   <li>Fault injection: at the start of each operation a seeded random source decides whether it
+ *   <li>Fault injection: at the start of each operation a random source decides whether it
  *       fails, at which step and with which error (InternalServerError, TooManyRequests,
  *       QuotaExceeded, AllocationFailed; the last two only for operations that need capacity). A
  *       failure part-way undoes what the operation made, so a failed create leaves nothing and a
- *       failed delete leaves everything.</li>
+ *       failed delete leaves everything. Each operation's random source (its fault and the ids it
+ *       makes) is a function of the seed, what the operation does to which resource, and how many
+ *       such operations came before; a public address starts its search at a place picked the same
+ *       way. So a seed repeats every request's outcome even when concurrent requests reach the cloud
+ *       in another order.</li>
  *   <li>Scale sets: Azure's {@code singlePlacementGroup=true} limits a set to 100 VMs; the fake
  *       turns it off by itself above 100 (at create or scale), so only more than 1,000 is an error.
  *       A change while another change of the same set runs fails with {@code Conflict}.</li>

@@ -147,6 +147,42 @@ class FaultInjectionTest {
         assertThat(first).anyMatch(o -> !o.startsWith("ok:")).anyMatch(o -> o.startsWith("ok:VmCreated"));
     }
 
+    /** Per VM name: the outcome of its create and of its delete, issued in the given order. */
+    private static java.util.Map<String, String> perName(FakeCloud cloud, List<String> names) {
+        CloudAccount a = cloud.account(new AccountRef(null, SUB));
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        for (String n : names) {
+            out.put(n + " create", outcome(a.virtualMachines().create(Support.vm(n, new PublicIpChoice.New()))));
+        }
+        for (String n : names) {
+            out.put(n + " delete", outcome(a.virtualMachines().delete(ResourceRef.named(n))));
+        }
+        for (String n : names) {
+            out.put(n + " scale-set", outcome(a.scaleSets().create(new ScaleSetSpec(Support.vm("ss" + n), 2, null))));
+        }
+        return out;
+    }
+
+    @Test
+    void aSeedRepeatsEachRequestsOutcomeWhateverOrderConcurrentRequestsArriveIn() {
+        // The engine runs requests on several threads, so requests sent together reach the cloud in
+        // any order: each request's outcome, id and address must not depend on that order.
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            names.add("vm" + i);
+        }
+        List<String> reversed = new ArrayList<>(names);
+        java.util.Collections.reverse(reversed);
+        java.util.Map<String, String> forward;
+        try (FakeCloud a = FakeCloud.builder().failureRate(0.3).seed(42).build()) {
+            forward = perName(a, names);
+        }
+        try (FakeCloud b = FakeCloud.builder().failureRate(0.3).seed(42).build()) {
+            assertThat(perName(b, reversed)).isEqualTo(forward);
+        }
+        assertThat(forward.values()).anyMatch(o -> !o.startsWith("ok:")).anyMatch(o -> o.startsWith("ok:VmCreated"));
+    }
+
     @Test
     void quotaErrorsNameTheSizesFamilyInAzuresWords() {
         String message = Azure.fault(Azure.OpKind.CREATE, 3, "westeurope", "Standard_D2s_v3").getMessage();
