@@ -60,6 +60,8 @@ import org.azuregahp.ports.LocalFiles;
 public final class GahpEngine {
 
     private static final int WORKERS = 4;
+    /** Bytes an error result keeps for its text at least; a longer request id is refused. */
+    private static final int MIN_ERROR_ROOM = 200;
 
     private final EngineConfig cfg;
     private final Cloud cloud;
@@ -159,14 +161,20 @@ public final class GahpEngine {
             return true;
         }
         if (outcome instanceof ParseOutcome.Invalid inv) {
+            if (refuseLongId(inv.requestId())) {
+                return true;
+            }
             received.incrementAndGet();
             reply("S");
             failed.incrementAndGet();
-            queueResult(ResultEncoder.error(inv.requestId(), inv.errorText()));
+            queueResult(errorLine(inv.requestId(), inv.errorText()));
             return true;
         }
         var cmd = ((ParseOutcome.Parsed) outcome).command();
         if (cmd instanceof CloudRequest r) {
+            if (refuseLongId(r.requestId())) {
+                return true;
+            }
             submit(r);
             return true;
         }
@@ -319,7 +327,7 @@ public final class GahpEngine {
         reply("S");
         if (other != null) {
             failed.incrementAndGet();
-            queueResult(ResultEncoder.error(r.requestId(), "DuplicateRequestId: request " + r.requestId()
+            queueResult(errorLine(r.requestId(), "DuplicateRequestId: request " + r.requestId()
                     + " is still in progress; this second request with the same id was not run"));
             return;
         }
@@ -378,12 +386,12 @@ public final class GahpEngine {
     }
 
     private void timedOut(Task t) {
-        finish(t, ResultEncoder.error(t.request.requestId(), CloudException.TIMEOUT + ": " + t.request.name()
+        finish(t, errorLine(t.request.requestId(), CloudException.TIMEOUT + ": " + t.request.name()
                 + " got no answer from the cloud within " + cfg.requestTimeout().toSeconds() + " s"), false);
     }
 
     private void fail(Task t, Throwable e) {
-        finish(t, ResultEncoder.error(t.request.requestId(), ResultEncoder.errorText(e, t.request.name())), false);
+        finish(t, errorLine(t.request.requestId(), ResultEncoder.errorText(e, t.request.name())), false);
     }
 
     private void succeed(Task t, List<String> fields) {
@@ -399,11 +407,29 @@ public final class GahpEngine {
         if (bytes > cfg.maxResultLineBytes()) {
             ok = false;
             String count = fields.isEmpty() ? "?" : fields.get(0);
-            line = ResultEncoder.error(t.request.requestId(), "ResultTooLarge: the " + t.request.name()
+            line = errorLine(t.request.requestId(), "ResultTooLarge: the " + t.request.name()
                     + " result has " + count + " entries and " + bytes + " bytes, more than one result line may "
                     + "carry (" + cfg.maxResultLineBytes() + " bytes); list by name or tag instead");
         }
         finish(t, line, ok);
+    }
+
+    /** An error result that fits in one line the gridmanager can read, the prefix included. */
+    private String errorLine(String requestId, String text) {
+        return ResultEncoder.error(requestId, text, cfg.maxResultLineBytes() - currentPrefixBytes());
+    }
+
+    /**
+     * A request id so long that not even an error result would fit in one line: the request cannot
+     * be answered within the protocol, so it is not accepted ({@code E}, like an oversized line).
+     */
+    private boolean refuseLongId(String requestId) {
+        long idBytes = ResultEncoder.utf8Length(GahpCodec.escape(requestId));
+        if (idBytes + 1 + MIN_ERROR_ROOM + currentPrefixBytes() <= cfg.maxResultLineBytes()) {
+            return false;
+        }
+        reply(rejectLine("request id too long (" + ResultEncoder.utf8Length(requestId) + " bytes)"));
+        return true;
     }
 
     private long currentPrefixBytes() {

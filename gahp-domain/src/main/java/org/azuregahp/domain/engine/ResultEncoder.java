@@ -32,9 +32,66 @@ public final class ResultEncoder {
      * line) would still see two lines.
      */
     public static String error(String requestId, String errorText) {
-        String text = errorText == null || errorText.isBlank() || errorText.equals("NULL") ? "UnknownError"
+        return GahpCodec.join(List.of(requestId, shownText(errorText)));
+    }
+
+    private static String shownText(String errorText) {
+        return errorText == null || errorText.isBlank() || errorText.equals("NULL") ? "UnknownError"
                 : oneLine(errorText);
-        return GahpCodec.join(List.of(requestId, text));
+    }
+
+    /**
+     * As {@link #error(String, String)}, but the whole line is at most {@code maxLineBytes} UTF-8 bytes
+     * (the gridmanager aborts on a line over its ~500 KB buffer): a longer text is shortened in the
+     * middle, keeping its start (the error code) and its end (e.g. {@code could not be found.}, which
+     * the gridmanager looks for), with {@code [... N bytes left out ...]} between them. A request id
+     * too long to leave room for any text is the caller's to refuse; the line is then returned as is.
+     */
+    public static String error(String requestId, String errorText, long maxLineBytes) {
+        String line = error(requestId, errorText);
+        if (utf8Length(line) <= maxLineBytes) {
+            return line;
+        }
+        String text = shownText(errorText);
+        long room = maxLineBytes - utf8Length(GahpCodec.escape(requestId)) - 1;
+        // Escaped bytes of each code point, so the budget is measured as written.
+        int[] cps = text.codePoints().toArray();
+        long total = 0;
+        for (int cp : cps) {
+            total += escapedBytes(cp);
+        }
+        // the marker's own length depends on the count; 64 bytes covers it with room to spare
+        long keep = room - 64;
+        if (keep < 2) {
+            return line;
+        }
+        long headRoom = keep / 2;
+        long tailRoom = keep - headRoom;
+        int head = 0;
+        long used = 0;
+        while (head < cps.length && used + escapedBytes(cps[head]) <= headRoom) {
+            used += escapedBytes(cps[head++]);
+        }
+        int tail = cps.length;
+        long tailUsed = 0;
+        while (tail > head && tailUsed + escapedBytes(cps[tail - 1]) <= tailRoom) {
+            tailUsed += escapedBytes(cps[--tail]);
+        }
+        long leftOut = 0;
+        for (int i = head; i < tail; i++) {
+            leftOut += utf8Bytes(cps[i]);
+        }
+        String shortened = new String(cps, 0, head) + " [... " + leftOut + " bytes left out ...] "
+                + new String(cps, tail, cps.length - tail);
+        return GahpCodec.join(List.of(requestId, shortened));
+    }
+
+    private static int escapedBytes(int cp) {
+        return (cp == '\\' || cp == ' ' || cp == '\r' || cp == '\n' ? 1 : 0) + utf8Bytes(cp);
+    }
+
+    private static int utf8Bytes(int cp) {
+        return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
     }
 
     static String oneLine(String text) {
