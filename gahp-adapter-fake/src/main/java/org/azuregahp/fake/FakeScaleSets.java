@@ -84,7 +84,8 @@ final class FakeScaleSets implements ScaleSets {
                     g.ownerKind = "vmss";
                     g.fingerprint = fingerprint;
                     g.creation = self;
-                    network = joined != null ? joined : Creates.defaultNetwork(g, spec.machine());
+                    network = joined != null ? Creates.withSecurityGroup(g, spec.machine(), joined)
+                            : Creates.defaultNetwork(g, spec.machine());
                     Res lb = new Res(Model.LB, name + "-lb");
                     lb.props.put("sku", "Standard");
                     if (spec.machine().publicIp() instanceof PublicIpChoice.New) {
@@ -135,6 +136,7 @@ final class FakeScaleSets implements ScaleSets {
                     spec.machine().tags().forEach((k, v) -> vmss.tags.put(k, v == null ? "" : v));
                     vmss.props.put("image", spec.machine().image().toString());
                     vmss.props.put("subnet", network.subnetId());
+                    vmss.props.put("networkSecurityGroup", network.nsgId());
                     if (spec.secret() != null) {
                         vmss.props.put("identity", Model.id(subscription, g.name, Model.IDENTITY, name + "-identity"));
                         vmss.props.put("secret", spec.secret().vaultName() + "/" + spec.secret().secretName());

@@ -67,7 +67,7 @@ final class FakeVirtualMachines implements VirtualMachines {
                     g.ownerKind = "vm";
                     g.fingerprint = fingerprint;
                     g.creation = self;
-                    network = joined != null ? joined : Creates.defaultNetwork(g, spec);
+                    network = joined != null ? Creates.withSecurityGroup(g, spec, joined) : Creates.defaultNetwork(g, spec);
                     return null;
                 }
                 if (g.removed) {
@@ -332,6 +332,18 @@ final class FakeVirtualMachines implements VirtualMachines {
             subnet.put("addressPrefix", "10.0.0.0/24");
             vnet.props.put("subnets", new ArrayList<>(List.of(subnet)));
             g.add(vnet);
+            Network own = withSecurityGroup(g, spec, null);
+            return new Network(Model.id(g.subscription, g.name, Model.VNET, vnet.name) + "/subnets/default",
+                    own.nsgId());
+        }
+
+        /**
+         * The subnet given (or none yet) with a security group of the VM's own that lets in only SSH
+         * (RDP for Windows): a VM joining an existing network gets one on its NIC too, so a public IP
+         * is never open to everything.
+         */
+        static Network withSecurityGroup(Group g, MachineSpec spec, Network joined) {
+            String name = spec.name();
             Res nsg = new Res(Model.NSG, name + "-nsg");
             boolean windows = spec.effectiveOsType() == OsType.WINDOWS;
             Map<String, Object> rule = new LinkedHashMap<>();
@@ -342,7 +354,7 @@ final class FakeVirtualMachines implements VirtualMachines {
             rule.put("access", "Allow");
             nsg.props.put("securityRules", new ArrayList<>(List.of(rule)));
             g.add(nsg);
-            return new Network(Model.id(g.subscription, g.name, Model.VNET, vnet.name) + "/subnets/default",
+            return new Network(joined == null ? null : joined.subnetId(),
                     Model.id(g.subscription, g.name, Model.NSG, nsg.name));
         }
 

@@ -234,6 +234,63 @@ class FakeVirtualMachinesTest {
     }
 
     @Test
+    void aVmJoiningAnExistingNetworkStillGetsASecurityGroupOnItsNic() {
+        // An open public IP without a network security group is what the earlier server got wrong.
+        FakeCloud c = cloud(Duration.ZERO);
+        await(vms(c).create(vm("hub")));
+        await(vms(c).create(Support.vmIn("spoke", new NetworkRef("hub-vnet", "hub", "default"))));
+        JsonNode spoke = null;
+        for (JsonNode g : Support.groups(Support.state(c), SUB)) {
+            if (g.get("name").asText().equals("spoke")) {
+                spoke = g;
+            }
+        }
+        assertThat(spoke).isNotNull();
+        JsonNode nic = null;
+        JsonNode nsg = null;
+        for (JsonNode r : spoke.get("resources")) {
+            if (r.get("type").asText().equals("Microsoft.Network/networkInterfaces")) {
+                nic = r;
+            } else if (r.get("type").asText().equals("Microsoft.Network/networkSecurityGroups")) {
+                nsg = r;
+            }
+        }
+        assertThat(nic).isNotNull();
+        assertThat(nic.get("publicIpAddress").asText()).contains("/publicIPAddresses/");
+        assertThat(nsg).as("security group in the VM's group").isNotNull();
+        assertThat(nsg.get("securityRules").get(0).get("destinationPort").asInt()).isEqualTo(22);
+        assertThat(nic.path("networkSecurityGroup").asText())
+                .endsWith("/resourceGroups/spoke/providers/Microsoft.Network/networkSecurityGroups/"
+                        + nsg.get("name").asText());
+        await(vms(c).delete(ResourceRef.named("spoke")));
+        assertThat(Support.groups(Support.state(c), SUB)).extracting(g -> g.get("name").asText()).containsExactly("hub");
+    }
+
+    @Test
+    void aScaleSetJoiningAnExistingNetworkStillGetsASecurityGroup() {
+        FakeCloud c = cloud(Duration.ZERO);
+        await(vms(c).create(vm("hub")));
+        await(c.account(new AccountRef(null, SUB)).scaleSets().create(new org.azuregahp.ports.ScaleSetSpec(
+                Support.vmIn("pool", new NetworkRef("hub-vnet", "hub", null)), 2, null)));
+        JsonNode vmss = null;
+        List<String> names = new ArrayList<>();
+        for (JsonNode g : Support.groups(Support.state(c), SUB)) {
+            if (g.get("name").asText().equals("pool")) {
+                for (JsonNode r : g.get("resources")) {
+                    names.add(r.get("type").asText() + "/" + r.get("name").asText());
+                    if (r.get("type").asText().equals("Microsoft.Compute/virtualMachineScaleSets")) {
+                        vmss = r;
+                    }
+                }
+            }
+        }
+        assertThat(names).contains("Microsoft.Network/networkSecurityGroups/pool-nsg");
+        assertThat(vmss).isNotNull();
+        assertThat(vmss.get("subnet").asText()).contains("/resourceGroups/hub/");
+        assertThat(vmss.path("networkSecurityGroup").asText()).endsWith("/networkSecurityGroups/pool-nsg");
+    }
+
+    @Test
     void deallocateMarksAVmFinished() {
         FakeCloud c = cloud(Duration.ZERO);
         await(vms(c).create(vm("job1")));
