@@ -165,6 +165,12 @@ final class World {
                 }
             } else if (r instanceof Vault v && vaults.get(Model.key(v.name)) == v) {
                 vaults.remove(Model.key(v.name));
+            } else if (r.type.equals(Model.IDENTITY) && r.str("principalId") != null) {
+                // The access policy granted to the identity goes with it, so a failed or deleted
+                // scale set leaves the vault as it was.
+                for (Vault v : vaults.values()) {
+                    v.principals.remove(r.str("principalId"));
+                }
             }
             String external = r instanceof Vm vm ? vm.externalPublicIpId : r.str("existingPublicIpAddressId");
             if (external != null) {

@@ -294,4 +294,26 @@ class FakeCloudTest {
             assertThat(c.stateJson()).doesNotContain("never-written-value");
         }
     }
+
+    @Test
+    void aFailedOrDeletedScaleSetWithASecretLeavesTheVaultAsItWas() {
+        for (int seed = 1; seed <= 20; seed++) {
+            try (FakeCloud c = FakeCloud.builder().failureRate(1).seed(seed).build()) {
+                c.seedSecret(SUB, "vaults", "pool-kv", "westeurope", "token", null);
+                String before = c.stateJson();
+                failure(account(c).scaleSets().create(new ScaleSetSpec(Support.vm("pool"), 1,
+                        new VaultSecretRef("pool-kv", "vaults", "token"))));
+                assertThat(c.stateJson()).as("seed " + seed).isEqualTo(before);
+            }
+        }
+        try (FakeCloud c = FakeCloud.builder().build()) {
+            c.seedSecret(SUB, "vaults", "pool-kv", "westeurope", "token", null);
+            String before = c.stateJson();
+            await(account(c).scaleSets().create(new ScaleSetSpec(Support.vm("pool"), 1,
+                    new VaultSecretRef("pool-kv", "vaults", "token"))));
+            assertThat(c.stateJson()).isNotEqualTo(before);
+            await(account(c).scaleSets().delete(ResourceRef.named("pool")));
+            assertThat(c.stateJson()).isEqualTo(before);
+        }
+    }
 }
