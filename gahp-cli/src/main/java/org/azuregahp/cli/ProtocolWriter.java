@@ -3,6 +3,8 @@ package org.azuregahp.cli;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.azuregahp.domain.engine.OutputSink;
 
@@ -17,12 +19,20 @@ import org.azuregahp.domain.engine.OutputSink;
  * difference (its chunk is that one line); a client that pipelines thousands of lines gets their
  * return lines in a few large writes instead of one system call each. A line written by any other
  * thread (an {@code R} notice) flushes everything at once.
+ *
+ * <p>{@link #close()} waits only briefly for a write in progress: when the reader on the other end
+ * has stopped reading (the gridmanager sends SIGTERM when it is done with us), a write blocks on the
+ * full pipe for good, and the shutdown must not wait for it.
  */
 final class ProtocolWriter implements OutputSink, AutoCloseable {
+    /** How long {@link #close()} waits for a write in progress before giving up on flushing. */
+    static final long CLOSE_WAIT_MILLIS = 200;
+
     private final OutputStream out;
     private final Runnable onBroken;
-    private boolean closed;
-    /** The thread whose writes are batched now, or null. Guarded by this. */
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile boolean closed;
+    /** The thread whose writes are batched now, or null. Guarded by lock. */
     private Thread batching;
 
     /**
@@ -35,14 +45,20 @@ final class ProtocolWriter implements OutputSink, AutoCloseable {
     }
 
     /** The calling thread's lines are flushed at {@link #endBatch()}, not one by one. */
-    synchronized void beginBatch() {
-        batching = Thread.currentThread();
+    void beginBatch() {
+        lock.lock();
+        try {
+            batching = Thread.currentThread();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Flushes what the batch wrote. */
     void endBatch() {
         boolean broke = false;
-        synchronized (this) {
+        lock.lock();
+        try {
             batching = null;
             if (closed) {
                 return;
@@ -53,6 +69,8 @@ final class ProtocolWriter implements OutputSink, AutoCloseable {
                 closed = true;
                 broke = true;
             }
+        } finally {
+            lock.unlock();
         }
         if (broke) {
             onBroken.run();
@@ -63,7 +81,8 @@ final class ProtocolWriter implements OutputSink, AutoCloseable {
     public void writeLine(String line) {
         byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
         boolean broke = false;
-        synchronized (this) {
+        lock.lock();
+        try {
             if (closed) {
                 return;
             }
@@ -77,22 +96,47 @@ final class ProtocolWriter implements OutputSink, AutoCloseable {
                 closed = true;
                 broke = true;
             }
+        } finally {
+            lock.unlock();
         }
         if (broke) {
             onBroken.run();
         }
     }
 
+    /**
+     * Flushes and drops every later line. When another thread is stuck in a write for longer than
+     * {@link #CLOSE_WAIT_MILLIS}, gives up on flushing (nobody reads what it would write) and
+     * returns.
+     */
     @Override
-    public synchronized void close() {
+    public void close() {
         if (closed) {
             return;
         }
-        closed = true;
+        boolean locked;
         try {
-            out.flush();
-        } catch (IOException e) {
-            // nothing left to tell anyone
+            locked = lock.tryLock(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            locked = false;
+        }
+        if (!locked) {
+            closed = true;
+            return;
+        }
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                out.flush();
+            } catch (IOException e) {
+                // nothing left to tell anyone
+            }
+        } finally {
+            lock.unlock();
         }
     }
 }

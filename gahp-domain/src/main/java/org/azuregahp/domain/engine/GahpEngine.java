@@ -188,12 +188,13 @@ public final class GahpEngine {
 
     /**
      * Stops accepting, abandons queued and running work without waiting, and writes nothing more.
-     * Idempotent; never blocks.
+     * Idempotent; never blocks, not even while another thread is stuck writing output.
      */
     public void shutdown() {
-        synchronized (outLock) {
-            closed = true;
-        }
+        // Not under outLock: a thread blocked writing to a reader that stopped reading holds it, and
+        // shutdown must still return at once. Every write checks the flag under the lock, so at most a
+        // line already being written goes out; nothing is started after this.
+        closed = true;
         waiting.clear();
         workers.shutdownNow();
         timer.shutdownNow();
