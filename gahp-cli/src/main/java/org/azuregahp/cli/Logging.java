@@ -28,6 +28,9 @@ import ch.qos.logback.core.joran.spi.ConsoleTarget;
  */
 final class Logging {
 
+    /** Loggers that would show what a credential file holds; never logged at any level. */
+    static final java.util.List<String> SILENCED = java.util.List.of("com.microsoft.aad.msal4j", "com.azure.identity");
+
     private Logging() {
     }
 
@@ -75,6 +78,11 @@ final class Logging {
         context.reset();
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(level);
+        // The identity libraries log the identity service's refusals verbatim, and those name the
+        // credential file's client and tenant ids; the adapter reports the same failure cleanly.
+        for (String quiet : SILENCED) {
+            context.getLogger(quiet).setLevel(Level.OFF);
+        }
 
         ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
         stderr.setContext(context);

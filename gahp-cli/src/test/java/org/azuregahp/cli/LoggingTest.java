@@ -97,6 +97,18 @@ class LoggingTest {
     }
 
     @Test
+    void identityLibrariesThatEchoTheCredentialFilesIdsAreNeverLogged(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("gahp.log");
+        Logging.configure(settings("--log", file.toString(), "--log-level", "debug"));
+        LoggerFactory.getLogger("com.microsoft.aad.msal4j.ConfidentialClientApplication")
+                .warn("AADSTS7000215 for client 11111111-2222");
+        LoggerFactory.getLogger("com.azure.identity.ClientSecretCredential").error("refused client 11111111-2222");
+        LoggerFactory.getLogger("com.azure.core.test").warn("core still logs");
+        assertThat(Files.readString(file)).doesNotContain("11111111-2222").contains("core still logs");
+        assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("11111111-2222").contains("core still logs");
+    }
+
+    @Test
     void anUnwritableLogFileIsReportedNotThrown(@TempDir Path dir) throws Exception {
         Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");
         String problem = Logging.configure(settings("--log", notADirectory.resolve("gahp.log").toString()));
