@@ -52,7 +52,7 @@ public final class Main {
         String home = System.getProperty("user.home", "/");
         FileSystemLocalFiles files = new FileSystemLocalFiles(home);
 
-        boolean atTerminal = System.console() != null;
+        boolean atTerminal = isTerminal(System.console(), java.io.Console.class);
         if (settings.interactive() || (atTerminal && !settings.stdio())) {
             int status = Repl.launch(settings, build, clock, files, Path.of(home), err,
                     new FileInputStream(FileDescriptor.in), protocolOut, atTerminal,
@@ -101,6 +101,32 @@ public final class Main {
         @Override
         public void exit(int status) {
             halt(status, err);
+        }
+    }
+
+    /**
+     * Whether stdin and stdout are a terminal. {@code System.console() != null} is not enough: from
+     * Java 22 to 24 (and with {@code -Djdk.console=jdk.internal.le} from Java 20) it answers a
+     * console even when both are pipes, which would start the shell under HTCondor. So where the
+     * console has {@code isTerminal()} (Java 22+), that decides; if asking fails, the answer is no
+     * (the plain protocol is the safe side; {@code --interactive} still starts the shell).
+     *
+     * @param api the class to find {@code isTerminal()} on ({@code java.io.Console}; a stand-in in tests)
+     */
+    static boolean isTerminal(Object console, Class<?> api) {
+        if (console == null) {
+            return false;
+        }
+        java.lang.reflect.Method isTerminal;
+        try {
+            isTerminal = api.getMethod("isTerminal");
+        } catch (NoSuchMethodException e) {
+            return true; // before Java 22 a console exists only at a terminal
+        }
+        try {
+            return Boolean.TRUE.equals(isTerminal.invoke(console));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
         }
     }
 
