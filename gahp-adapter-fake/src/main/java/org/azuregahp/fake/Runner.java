@@ -1,7 +1,7 @@
 package org.azuregahp.fake;
 
+import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -24,7 +24,7 @@ final class Runner {
     private final World world;
     private final ScheduledExecutorService scheduler;
     private final long latencyNanos;
-    private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
+    private final Map<CompletableFuture<?>, Op<?>> pending = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     Runner(World world, ScheduledExecutorService scheduler, long latencyNanos) {
@@ -49,6 +49,10 @@ final class Runner {
         String key;
         /** The operation's own random source (set before step 0), for the ids it makes. */
         Random random;
+        /** Under the world lock: the injected failure (or null), the next step to run, and whether it ended. */
+        World.Fault fault;
+        int next;
+        boolean ended;
 
         Op(Azure.OpKind kind, double... at) {
             this.kind = kind;
@@ -72,10 +76,15 @@ final class Runner {
         }
         World.Fault fault;
         synchronized (world) {
+            if (closed) {
+                result.completeExceptionally(closedError());
+                return result;
+            }
             op.random = world.operationRandom(op.key == null ? op.kind.name() : op.key);
             fault = world.drawFault(op.random, op.kind, op.at.length, op.location, op.size);
+            op.fault = fault;
+            pending.put(result, op);
         }
-        pending.add(result);
         result.whenComplete((v, e) -> pending.remove(result));
         advance(op, fault, result, 0, System.nanoTime());
         return result;
@@ -98,6 +107,10 @@ final class Runner {
             }
             if (failNow) {
                 synchronized (world) {
+                    if (op.ended) {
+                        return;
+                    }
+                    op.ended = true;
                     op.rollback();
                 }
                 result.completeExceptionally(fault.error());
@@ -106,10 +119,16 @@ final class Runner {
             CompletionStage<T> out;
             try {
                 synchronized (world) {
+                    if (op.ended) {
+                        return; // the cloud was closed: close() finished or undid the operation
+                    }
                     out = op.step(i);
+                    op.next = i + 1;
+                    op.ended = out != null;
                 }
             } catch (RuntimeException e) {
                 synchronized (world) {
+                    op.ended = true;
                     op.rollback();
                 }
                 result.completeExceptionally(e instanceof CloudException ? e
@@ -140,11 +159,43 @@ final class Runner {
         return n == 1 ? op.at[0] : Math.max(op.at[i], (double) i / (n - 1));
     }
 
-    /** Fails every operation still under way; later operations fail at once. */
+    /**
+     * Fails every operation still under way; later operations fail at once. What the cloud was
+     * asked to do still happens, as on Azure when the client goes away: an operation under way runs
+     * its remaining steps at once, or, when it was drawn to fail, undoes what it made. So the state
+     * written at close never holds half an operation (a group without its VM, a set still
+     * "creating").
+     */
     void close() {
         closed = true;
-        for (CompletableFuture<?> f : pending.toArray(new CompletableFuture<?>[0])) {
+        synchronized (world) {
+            for (Op<?> op : pending.values()) {
+                finishNow(op);
+            }
+        }
+        for (CompletableFuture<?> f : pending.keySet().toArray(new CompletableFuture<?>[0])) {
             f.completeExceptionally(closedError());
+        }
+    }
+
+    /** Under the world lock. */
+    private static void finishNow(Op<?> op) {
+        if (op.ended) {
+            return;
+        }
+        op.ended = true;
+        try {
+            for (int i = op.next; i < op.at.length; i++) {
+                if (op.fault != null && op.fault.step() == i) {
+                    op.rollback();
+                    return;
+                }
+                if (op.step(i) != null) {
+                    return;
+                }
+            }
+        } catch (RuntimeException e) {
+            op.rollback();
         }
     }
 

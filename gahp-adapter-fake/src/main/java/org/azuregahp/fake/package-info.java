@@ -49,6 +49,8 @@
  * </pre>
  * Vaults list {@code "secrets"} by name; a loaded document may give {@code {"name": ..., "value": ...}}
  * objects to seed values, which are kept in memory and never written back. Operations under way
- * when the document was written count as finished when it is loaded.
+ * when the document was written count as finished when it is loaded; at close, operations under way
+ * run their remaining steps at once (or undo what they made when drawn to fail), so the document
+ * written at exit never holds half an operation.
  */
 package org.azuregahp.fake;

@@ -316,4 +316,38 @@ class FakeCloudTest {
             assertThat(c.stateJson()).isEqualTo(before);
         }
     }
+
+    @Test
+    void closingWithOperationsUnderWayWritesNoHalfMadeGroup() throws IOException {
+        // The cloud goes on with what it was asked to do: a create under way is written finished, a
+        // create drawn to fail is written undone; never a group without its VM or scale set.
+        Path file = dir.resolve("state.json");
+        try (FakeCloud c = FakeCloud.builder().latency(Duration.ofSeconds(30)).stateFile(file).build()) {
+            account(c).virtualMachines().create(Support.vm("inflight"));
+            account(c).scaleSets().create(new ScaleSetSpec(Support.vm("inflightss"), 2, null));
+        }
+        JsonNode groups = Support.groups(Support.JSON.readTree(file.toFile()), SUB);
+        assertThat(groups).hasSize(2);
+        for (JsonNode g : groups) {
+            List<String> states = new ArrayList<>();
+            g.get("resources").forEach(r -> {
+                if (r.has("provisioningState")) {
+                    states.add(r.get("type").asText() + " " + r.get("provisioningState").asText());
+                }
+            });
+            assertThat(states).as(g.get("name").asText()).hasSize(1).allMatch(st -> st.endsWith(" succeeded"));
+        }
+        for (int seed = 1; seed <= 20; seed++) {
+            Path f = dir.resolve("state" + seed + ".json");
+            try (FakeCloud c = FakeCloud.builder().latency(Duration.ofSeconds(30)).failureRate(1).seed(seed)
+                    .stateFile(f).build()) {
+                account(c).virtualMachines().create(Support.vm("doomed"));
+            }
+            assertThat(Support.groups(Support.JSON.readTree(f.toFile()), SUB)).as("seed " + seed).isEmpty();
+        }
+        try (FakeCloud again = FakeCloud.builder().stateFile(file).build()) {
+            assertThat(await(account(again).virtualMachines().list(VmQuery.all()))).extracting(VmStatus::statusText)
+                    .containsExactly("ProvisioningState/succeeded,PowerState/running");
+        }
+    }
 }
