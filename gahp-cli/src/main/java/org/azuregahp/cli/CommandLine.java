@@ -224,6 +224,9 @@ final class CommandLine {
      */
     static Outcome parse(List<String> args, Map<String, String> env) {
         Draft draft = new Draft();
+        // bad environment values by option name, reported after the arguments: --help and --version
+        // still work, and a flag for the same option wins over (and so excuses) its variable
+        Map<String, UsageError> envErrors = new java.util.LinkedHashMap<>();
         for (Option option : OPTIONS) {
             if (!option.fromEnv()) {
                 continue;
@@ -235,7 +238,8 @@ final class CommandLine {
             try {
                 draft.set(option.name(), value);
             } catch (IllegalArgumentException e) {
-                return new UsageError("environment variable " + option.envName() + ": " + e.getMessage());
+                envErrors.put(option.name(),
+                        new UsageError("environment variable " + option.envName() + ": " + e.getMessage()));
             }
         }
         for (int i = 0; i < args.size(); i++) {
@@ -273,12 +277,16 @@ final class CommandLine {
             } catch (IllegalArgumentException e) {
                 return new UsageError("option --" + name + ": " + e.getMessage());
             }
+            envErrors.remove(option.name());
         }
         if (draft.help) {
             return new Help();
         }
         if (draft.version) {
             return new Version();
+        }
+        if (!envErrors.isEmpty()) {
+            return envErrors.values().iterator().next();
         }
         if (draft.interactive && draft.stdio) {
             return new UsageError("--interactive and --stdio exclude each other");
@@ -294,7 +302,10 @@ final class CommandLine {
                 .append("with no arguments); at a terminal it starts an interactive shell instead.\n\n")
                 .append("Every option can also be set by an environment variable AZURE_GAHP_<NAME> (upper case,\n")
                 .append("dashes as underscores, e.g. AZURE_GAHP_CLOUD=fake); the flag wins. Switches read\n")
-                .append("true/false from the environment. Durations: 0, 250ms, 2s, 1m, 1h (a bare number is seconds).\n\n")
+                .append("true/false from the environment. Durations: 0, 250ms, 2s, 1m, 1h (a bare number is seconds).\n")
+                .append("A bad option or environment value stops the server before its banner: a message on\n")
+                .append("stderr (which HTCondor copies into the gridmanager's log), exit status 2, and stdout stays\n")
+                .append("empty, so the gridmanager sees a GAHP that failed to start, never a corrupted session.\n\n")
                 .append("Options:\n");
         for (Option o : OPTIONS) {
             String head = "  --" + o.name() + (o.isSwitch() ? "" : " " + o.valueName());

@@ -137,6 +137,20 @@ class CommandLineTest {
     }
 
     @Test
+    void helpAndVersionWorkEvenWhenAnEnvironmentVariableIsBad() {
+        Map<String, String> bad = Map.of("AZURE_GAHP_MAX_IN_FLIGHT", "abc");
+        assertThat(CommandLine.parse(List.of("--help"), bad)).isInstanceOf(Help.class);
+        assertThat(CommandLine.parse(List.of("--version"), bad)).isInstanceOf(CommandLine.Version.class);
+        // a session still refuses to start on it (exit 2, a message on stderr, nothing on stdout)
+        assertThat(error(List.of(), bad)).contains("AZURE_GAHP_MAX_IN_FLIGHT").contains("abc");
+        assertThat(CommandLine.helpText()).contains("exit status 2").contains("stdout stays");
+        // the flag wins over its variable, so a bad value there is not used and not an error
+        assertThat(run(List.of("--max-in-flight", "7"), bad).maxInFlight()).isEqualTo(7);
+        assertThat(error(List.of("--max-in-flight", "7"), Map.of("AZURE_GAHP_MAX_IN_FLIGHT", "abc",
+                "AZURE_GAHP_CLOUD", "bogus"))).contains("AZURE_GAHP_CLOUD");
+    }
+
+    @Test
     void helpTextListsEveryOptionWithItsEnvironmentVariable() {
         String help = CommandLine.helpText();
         for (CommandLine.Option o : CommandLine.options()) {
