@@ -97,12 +97,31 @@ final class StateDocument {
                 }
             }
         }
+        undoHalfMadeCreates(world);
         for (JsonNode dn : array(root, "deletionSchedules", "the document")) {
             String sub = text(dn, "subscription", "a deletion schedule");
             String rg = text(dn, "resourceGroup", "a deletion schedule");
             Instant at = instant(text(dn, "at", "a deletion schedule"), "the deletion schedule of " + rg);
             world.schedule(sub, rg, dn.hasNonNull("location") ? dn.get("location").asText() : null, at);
         }
+    }
+
+    /**
+     * A group this server made for a VM or scale set (tagged with its name) that holds neither: a
+     * create caught half-way by a periodic write before the process was killed. Such a create never
+     * answered, so it is undone, as a failed create would be.
+     */
+    private static void undoHalfMadeCreates(World world) {
+        List<Group> half = new ArrayList<>();
+        for (Subscription s : world.subscriptions.values()) {
+            for (Group g : s.groups.values()) {
+                if (g.tags.containsKey(Model.NAME_TAG) && g.resources.values().stream()
+                        .noneMatch(r -> r instanceof Vm || r instanceof Vmss)) {
+                    half.add(g);
+                }
+            }
+        }
+        half.forEach(world::removeGroup);
     }
 
     private static final Set<String> VM_KEYS = Set.of("type", "name", "location", "vmId", "size", "osType",
