@@ -212,6 +212,7 @@ final class FakeScaleSets implements ScaleSets {
                     if (g.deleting()) {
                         return g.deletion.copy();
                     }
+                    world.checkNotUsedElsewhere(g);
                     g.deletion = self;
                     if (vmss != null) {
                         prev = vmss.provisioningState;

@@ -193,6 +193,7 @@ final class FakeVirtualMachines implements VirtualMachines {
                     if (g.deleting()) {
                         return g.deletion.copy();
                     }
+                    world.checkNotUsedElsewhere(g);
                     g.deletion = self;
                     if (vm != null) {
                         prevProvisioning = vm.provisioningState;
@@ -302,6 +303,7 @@ final class FakeVirtualMachines implements VirtualMachines {
             if (vnet == null) {
                 throw Azure.resourceNotFound(Model.VNET, vnetName, rg, "the virtual network");
             }
+            vg.lent = true;
             String subnet = null;
             if (vnet.props.get("subnets") instanceof List<?> subnets) {
                 for (Object o : subnets) {

@@ -61,6 +61,11 @@ final class Model {
         final Map<String, Res> resources = new LinkedHashMap<>();
         /** Set once the group is gone; in-flight operations on it then fail. */
         boolean removed;
+        /**
+         * Another group may use this one's subnet or public IP (set when one joins or borrows it, or a
+         * loaded document says so): only then must a delete look for users elsewhere.
+         */
+        boolean lent;
         /** A delete of this group is under way. */
         CompletableFuture<Void> deletion;
         /** What made the group ("vm" or "vmss"), the spec fingerprint, and that create's completion. */

@@ -97,6 +97,7 @@ final class StateDocument {
                 }
             }
         }
+        world.markLentGroups();
         undoHalfMadeCreates(world);
         for (JsonNode dn : array(root, "deletionSchedules", "the document")) {
             String sub = text(dn, "subscription", "a deletion schedule");

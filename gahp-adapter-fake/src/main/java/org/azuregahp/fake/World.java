@@ -41,6 +41,8 @@ final class World {
     private static final Pattern PIP_ID = Pattern.compile(
             "(?i)/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\\.Network/publicIPAddresses/([^/]+)/?");
 
+    private static final Pattern GROUP_ID = Pattern.compile("(?i)/subscriptions/([^/]+)/resourceGroups/([^/]+)/");
+
     final Clock clock;
     final double failureRate;
     final Duration vmLifetime;
@@ -189,6 +191,63 @@ final class World {
      * seed repeats addresses however concurrent creates interleave (unless two of them race for the
      * same address). The benchmarking range is used, in order, once the documentation ranges are full.
      */
+    /**
+     * Fails as Azure does when {@code g} cannot be deleted because another group uses its subnet
+     * (a VM or scale set that joined its network) or its public IP address.
+     */
+    void checkNotUsedElsewhere(Group g) {
+        Subscription s = existingSubscription(g.subscription);
+        if (s == null || !g.lent) {
+            return;
+        }
+        String mine = Model.key(g.id()) + "/";
+        for (Group other : s.groups.values()) {
+            if (other == g) {
+                continue;
+            }
+            for (Res r : other.resources.values()) {
+                String user = Model.id(other.subscription, other.name, r.type, r.name);
+                String subnet = r.str("subnet");
+                if ((r.type.equals(Model.NIC) || r instanceof Vmss) && subnet != null
+                        && Model.key(subnet).startsWith(mine)) {
+                    throw new CloudException("InUseSubnetCannotBeDeleted", "Subnet "
+                            + subnet.substring(subnet.lastIndexOf('/') + 1) + " is in use by " + user
+                            + (r instanceof Vmss ? "" : "/ipConfigurations/ipconfig1")
+                            + " and cannot be deleted. In order to delete the subnet, delete all the resources"
+                            + " within the subnet. See aka.ms/deletesubnet.");
+                }
+                String pip = r instanceof Vm vm ? vm.externalPublicIpId : r.str("existingPublicIpAddressId");
+                if (pip != null && Model.key(pip).startsWith(mine)) {
+                    throw new CloudException("PublicIPAddressCannotBeDeleted", "Public IP address " + pip
+                            + " can not be deleted since it is still allocated to resource " + user
+                            + ". In order to delete the public IP, disassociate/detach the Public IP address from"
+                            + " the resource. To learn how to do this, see aka.ms/deletepublicip.");
+                }
+            }
+        }
+    }
+
+    /** After loading a document: marks every group whose subnet or public IP another group uses. */
+    void markLentGroups() {
+        for (Subscription s : subscriptions.values()) {
+            for (Group g : s.groups.values()) {
+                for (Res r : g.resources.values()) {
+                    String subnet = r.str("subnet");
+                    String pip = r instanceof Vm vm ? vm.externalPublicIpId : r.str("existingPublicIpAddressId");
+                    for (String id : new String[] {subnet, pip}) {
+                        Matcher m = id == null ? null : GROUP_ID.matcher(id);
+                        if (m != null && m.lookingAt()) {
+                            Group owner = group(m.group(1), m.group(2));
+                            if (owner != null && owner != g) {
+                                owner.lent = true;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     String allocateIp(String resourceId) {
         int start = (int) Long.remainderUnsigned(mix(seed ^ fnv(Model.key(resourceId))), DOC_IPS);
         for (int n = 0; n < DOC_IPS; n++) {
@@ -247,6 +306,10 @@ final class World {
         if (pip == null) {
             throw Azure.resourceNotFound(Model.PIP, m.group(3), m.group(2), "the public IP address");
         }
+        Group owner = group(m.group(1), m.group(2));
+        if (owner != null) {
+            owner.lent = true;
+        }
         if (pip.props.get("attachedTo") != null) {
             throw new CloudException("PublicIPAddressInUse", "Public IP address " + id
                     + " is already in use by " + pip.props.get("attachedTo") + ".");
@@ -280,7 +343,7 @@ final class World {
                     it.remove();
                     fired++;
                     Group g = group(s.subscription(), s.resourceGroup());
-                    if (g != null) {
+                    if (g != null && !usedElsewhere(g)) {
                         removeGroup(g);
                     }
                 }
@@ -290,6 +353,16 @@ final class World {
             changed();
         }
         return fired;
+    }
+
+    /** A scheduled deletion of a group another group depends on fails (the group stays), as on Azure. */
+    private boolean usedElsewhere(Group g) {
+        try {
+            checkNotUsedElsewhere(g);
+            return false;
+        } catch (CloudException e) {
+            return true;
+        }
     }
 
     /** Deallocates every running VM whose lifetime is over; returns how many. */

@@ -29,6 +29,9 @@
  *   <li>Scale sets: Azure's {@code singlePlacementGroup=true} limits a set to 100 VMs; the fake
  *       turns it off by itself above 100 (at create or scale), so only more than 1,000 is an error.
  *       A change while another change of the same set runs fails with {@code Conflict}.</li>
+ *   <li>A VM or scale set whose subnet (or public IP) another group uses cannot be deleted, with
+ *       Azure's {@code InUseSubnetCannotBeDeleted} ({@code PublicIPAddressCannotBeDeleted}); a
+ *       scheduled deletion of such a group does nothing.</li>
  *   <li>Vault names are unique in the whole fake cloud; {@code createVault} puts a new vault in a
  *       resource group named after it and reuses an existing vault in the same subscription and
  *       location.</li>

@@ -291,6 +291,22 @@ class FakeVirtualMachinesTest {
     }
 
     @Test
+    void aVmWhoseNetworkOrAddressAnotherVmUsesCannotBeDeletedAndStaysWhole() {
+        // As on Azure: a resource group cannot go while its subnet or public IP serves another group.
+        FakeCloud c = cloud(Duration.ZERO);
+        await(vms(c).create(vm("hub", new PublicIpChoice.None())));
+        await(vms(c).create(Support.vmIn("spoke", new NetworkRef("hub-vnet", "hub", "default"))));
+        String before = c.stateJson();
+        CloudException e = failure(vms(c).delete(ResourceRef.named("hub")));
+        assertThat(e.code()).isEqualTo("InUseSubnetCannotBeDeleted");
+        assertThat(e.getMessage()).contains("spoke-nic").doesNotContain("could not be found");
+        assertThat(c.stateJson()).isEqualTo(before);
+        await(vms(c).delete(ResourceRef.named("spoke")));
+        await(vms(c).delete(ResourceRef.named("hub")));
+        assertThat(Support.groups(Support.state(c), SUB)).isEmpty();
+    }
+
+    @Test
     void deallocateMarksAVmFinished() {
         FakeCloud c = cloud(Duration.ZERO);
         await(vms(c).create(vm("job1")));
