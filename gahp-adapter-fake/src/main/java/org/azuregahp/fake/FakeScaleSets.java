@@ -367,6 +367,8 @@ final class FakeScaleSets implements ScaleSets {
                         }
                     }
                 }
+                out.sort(java.util.Comparator.comparing(ScaleSetStatus::name, String.CASE_INSENSITIVE_ORDER)
+                        .thenComparing(ScaleSetStatus::name));
                 answer = List.copyOf(out);
                 return null;
             }

@@ -248,6 +248,10 @@ final class FakeVirtualMachines implements VirtualMachines {
                         }
                     }
                 }
+                // By name, as the order of groups follows the order creates arrived in, which a seed
+                // does not fix when requests run concurrently.
+                out.sort(java.util.Comparator.comparing(VmStatus::name, String.CASE_INSENSITIVE_ORDER)
+                        .thenComparing(VmStatus::name));
                 answer = List.copyOf(out);
                 return null;
             }

@@ -154,6 +154,7 @@ class FaultInjectionTest {
         for (String n : names) {
             out.put(n + " create", outcome(a.virtualMachines().create(Support.vm(n, new PublicIpChoice.New()))));
         }
+        out.put("list", outcome(a.virtualMachines().list(VmQuery.all())));
         for (String n : names) {
             out.put(n + " delete", outcome(a.virtualMachines().delete(ResourceRef.named(n))));
         }
