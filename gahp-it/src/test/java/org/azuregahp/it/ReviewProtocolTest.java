@@ -27,11 +27,14 @@ class ReviewProtocolTest {
         while (out.size() < n && System.nanoTime() < deadline) {
             gahp.send("RESULTS");
             String head = gahp.nextLine();
+            while (head.equals(prefix + "R")) { // a result finished since the last RESULTS: its notice
+                head = gahp.nextLine();
+            }
             assertThat(head).startsWith(prefix + "S ");
             int k = Integer.parseInt(head.substring(prefix.length() + 2));
             for (int i = 0; i < k; i++) {
                 String l = gahp.nextLine();
-                assertThat(l).startsWith(prefix);
+                assertThat(l).startsWith(prefix).as("no R inside RESULTS output").isNotEqualTo(prefix + "R");
                 out.add(l.substring(prefix.length()));
             }
             if (out.size() < n) {
@@ -63,6 +66,40 @@ class ReviewProtocolTest {
             gahp.expect("AZURE_PING 4 NULL " + SUB, "GAHP:S");
             assertThat(collect(gahp, 1, "GAHP:")).containsExactly("4 NULL");
         }
+    }
+
+    @Test
+    void extraArgumentsNeverGiveEAndEscapesRoundTripByteExactly() throws Exception {
+        try (GahpProcess gahp = GahpProcess.start("--cloud", "fake")) {
+            gahp.nextLine();
+            // session commands ignore extra arguments; names are case-insensitive
+            gahp.expect("results x", "S 0");
+            gahp.expect("Commands 1", commandsLine());
+            gahp.expect("RESPONSE_PREFIX P:", "S");
+            gahp.expect("ASYNC_MODE_ON now", "P:S");
+            // too many positional arguments to a cloud request: S, then an error result
+            gahp.expect("azure_vm_delete 2 NULL " + SUB + " a b c", "P:S");
+            assertThat(gahp.nextLine()).isEqualTo("P:R");
+            // `a\\ b` is two arguments, `a\` and `b` (here `b ` with its escaped space at the end of the line)
+            gahp.expect("AZURE_VM_DELETE 3\\ x NULL " + SUB + " a\\\\ b\\ ", "P:S");
+            gahp.expect("RESPONSE_PREFIX ", "P:S");
+            List<String> r = collect(gahp, 2, "");
+            ResultLine tooMany = ResultLine.parse(r.get(0));
+            assertThat(tooMany.requestId()).isEqualTo("2");
+            assertThat(tooMany.status()).startsWith("InvalidParameter:");
+            ResultLine odd = ResultLine.parse(r.get(1));
+            assertThat(odd.requestId()).isEqualTo("3 x");
+            assertThat(odd.fieldCount()).isEqualTo(2);
+            assertThat(odd.status()).contains("'b '").contains("'a\\'").contains("could not be found");
+            assertThat(r.get(1)).startsWith("3\\ x ResourceNotFound:\\ ");
+        }
+    }
+
+    private static String commandsLine() {
+        return "S AZURE_PING AZURE_VM_CREATE AZURE_VM_DELETE AZURE_VM_LIST AZURE_VMSS_CREATE AZURE_VMSS_DELETE"
+                + " AZURE_VMSS_START AZURE_VMSS_STOP AZURE_VMSS_RESTART AZURE_VMSS_SCALE AZURE_VMSS_LIST"
+                + " AZURE_KEYVAULT_CREATE ASYNC_MODE_ON ASYNC_MODE_OFF COMMANDS CONDOR_VERSION QUIT RESPONSE_PREFIX"
+                + " RESULTS STATISTICS VERSION";
     }
 
     @Test
