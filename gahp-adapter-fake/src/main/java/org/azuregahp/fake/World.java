@@ -60,6 +60,8 @@ final class World {
     private static final int DOC_IPS = DOC_PREFIXES.size() * 251;
     private static final int IP_POOL_SIZE = DOC_IPS + 512 * 251;
     private final Set<String> usedIps = new HashSet<>();
+    /** How many addresses of the documentation ranges are in use (when all are, the search skips them). */
+    private int docIpsUsed;
     private int ipCursor;
     private int privateIpCounter;
     final AtomicBoolean dirty = new AtomicBoolean();
@@ -163,7 +165,9 @@ final class World {
             if (r.type.equals(Model.PIP)) {
                 String ip = r.str("ipAddress");
                 if (ip != null) {
-                    usedIps.remove(ip);
+                    if (usedIps.remove(ip) && isDocIp(ip)) {
+                        docIpsUsed--;
+                    }
                 }
             } else if (r instanceof Vault v && vaults.get(Model.key(v.name)) == v) {
                 vaults.remove(Model.key(v.name));
@@ -250,9 +254,10 @@ final class World {
 
     String allocateIp(String resourceId) {
         int start = (int) Long.remainderUnsigned(mix(seed ^ fnv(Model.key(resourceId))), DOC_IPS);
-        for (int n = 0; n < DOC_IPS; n++) {
+        for (int n = 0; n < DOC_IPS && docIpsUsed < DOC_IPS; n++) {
             String ip = ipAt((start + n) % DOC_IPS);
             if (usedIps.add(ip)) {
+                docIpsUsed++;
                 return ip;
             }
         }
@@ -267,6 +272,15 @@ final class World {
                 + " public IP addresses for this subscription in this region.");
     }
 
+    static boolean isDocIp(String ip) {
+        for (String p : DOC_PREFIXES) {
+            if (ip.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The address at {@code index} of the pool (host parts 4..254, so no network or broadcast address). */
     static String ipAt(int index) {
         if (index < DOC_IPS) {
@@ -278,7 +292,9 @@ final class World {
     }
 
     void reserveIp(String ip) {
-        usedIps.add(ip);
+        if (usedIps.add(ip) && isDocIp(ip)) {
+            docIpsUsed++;
+        }
     }
 
     String nextPrivateIp() {

@@ -23,4 +23,22 @@ class PublicIpPoolTest {
         }
         assertThat(World.ipAt(753 + 512 * 251 - 1)).isEqualTo("198.19.255.254");
     }
+
+    @Test
+    void theDocumentationRangesFillFirstWhateverTheSearchStartAndASeedRepeatsTheStart() {
+        World w = new World(java.time.Clock.systemUTC(), 0, 9, null);
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 753; i++) {
+            String ip = w.allocateIp("/subscriptions/s/resourceGroups/g" + i + "/providers/x/y/ip");
+            assertThat(World.isDocIp(ip)).as(ip).isTrue();
+            assertThat(seen.add(ip)).isTrue();
+        }
+        assertThat(w.allocateIp("/subscriptions/s/resourceGroups/late/providers/x/y/ip")).isEqualTo("198.18.0.4");
+        assertThat(w.allocateIp("/subscriptions/s/resourceGroups/later/providers/x/y/ip")).isEqualTo("198.18.0.5");
+        // The same id, on a fresh cloud with the same seed, starts its search at the same address.
+        World again = new World(java.time.Clock.systemUTC(), 0, 9, null);
+        World first = new World(java.time.Clock.systemUTC(), 0, 9, null);
+        assertThat(again.allocateIp("/subscriptions/s/resourceGroups/x/providers/x/y/ip"))
+                .isEqualTo(first.allocateIp("/subscriptions/s/resourceGroups/x/providers/x/y/ip"));
+    }
 }
