@@ -242,6 +242,8 @@ final class CommandLine {
                         new UsageError("environment variable " + option.envName() + ": " + e.getMessage()));
             }
         }
+        boolean interactiveFlag = false;
+        boolean stdioFlag = false;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (!arg.startsWith("--") || arg.length() == 2) {
@@ -278,6 +280,8 @@ final class CommandLine {
                 return new UsageError("option --" + name + ": " + e.getMessage());
             }
             envErrors.remove(option.name());
+            interactiveFlag |= option.name().equals("interactive");
+            stdioFlag |= option.name().equals("stdio");
         }
         if (draft.help) {
             return new Help();
@@ -287,6 +291,11 @@ final class CommandLine {
         }
         if (!envErrors.isEmpty()) {
             return envErrors.values().iterator().next();
+        }
+        // a flag wins over the other mode's environment variable (AZURE_GAHP_INTERACTIVE=true, --stdio)
+        if (draft.interactive && draft.stdio && interactiveFlag != stdioFlag) {
+            draft.interactive = interactiveFlag;
+            draft.stdio = stdioFlag;
         }
         if (draft.interactive && draft.stdio) {
             return new UsageError("--interactive and --stdio exclude each other");

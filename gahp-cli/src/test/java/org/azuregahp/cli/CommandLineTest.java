@@ -137,6 +137,19 @@ class CommandLineTest {
     }
 
     @Test
+    void aModeFlagWinsOverTheOtherModesEnvironmentVariable() {
+        Settings s = run(List.of("--stdio"), Map.of("AZURE_GAHP_INTERACTIVE", "true"));
+        assertThat(s.stdio()).isTrue();
+        assertThat(s.interactive()).isFalse();
+        s = run(List.of("--interactive"), Map.of("AZURE_GAHP_STDIO", "true"));
+        assertThat(s.interactive()).isTrue();
+        assertThat(s.stdio()).isFalse();
+        assertThat(error(List.of("--interactive", "--stdio"), Map.of())).contains("exclude each other");
+        assertThat(error(List.of(), Map.of("AZURE_GAHP_INTERACTIVE", "1", "AZURE_GAHP_STDIO", "1")))
+                .contains("exclude each other");
+    }
+
+    @Test
     void helpAndVersionWorkEvenWhenAnEnvironmentVariableIsBad() {
         Map<String, String> bad = Map.of("AZURE_GAHP_MAX_IN_FLIGHT", "abc");
         assertThat(CommandLine.parse(List.of("--help"), bad)).isInstanceOf(Help.class);
