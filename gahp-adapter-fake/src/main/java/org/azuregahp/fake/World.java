@@ -86,7 +86,8 @@ final class World {
      */
     Random operationRandom(String key) {
         int n = occurrences.merge(key, 1, Integer::sum);
-        return new Random(mix(mix(seed ^ 0x5DEECE66DL) ^ fnv(key)) + n);
+        // Every input goes through the mixer: java.util.Random's first draws of nearby seeds are alike.
+        return new Random(mix(mix(mix(seed ^ 0x5DEECE66DL) ^ fnv(key)) + n * 0x9E3779B97F4A7C15L));
     }
 
     /** SplitMix64's finalizer. */

@@ -199,4 +199,19 @@ class FaultInjectionTest {
                     .extracting(VmStatus::name).hasSize(8);
         }
     }
+
+    @Test
+    void aRetriedOperationDrawsAfreshEachTime() {
+        // A request retried after an injected fault must not be doomed to fail again and again.
+        try (FakeCloud cloud = FakeCloud.builder().failureRate(0.5).seed(21).build()) {
+            CloudAccount a = cloud.account(new AccountRef(null, SUB));
+            int failures = 0;
+            for (int i = 0; i < 200; i++) {
+                if (!outcome(a.ping()).startsWith("ok:")) {
+                    failures++;
+                }
+            }
+            assertThat(failures).isBetween(60, 140);
+        }
+    }
 }
