@@ -209,16 +209,28 @@ final class Model {
             super(VMSS, name);
         }
 
-        /** The power state of the set: that of every instance, deallocated when empty, else mixed. */
+        /**
+         * The power state of the set, as the Azure adapter reports it: running when any instance
+         * runs, else the most common state (deallocated when empty).
+         */
         String powerState() {
-            Set<String> states = new LinkedHashSet<>();
+            Map<String, Integer> counts = new LinkedHashMap<>();
             for (Instance i : instances) {
-                states.add(i.powerState);
+                counts.merge(i.powerState, 1, Integer::sum);
             }
-            if (states.isEmpty()) {
+            if (counts.isEmpty()) {
                 return "deallocated";
             }
-            return states.size() == 1 ? states.iterator().next() : "mixed";
+            if (counts.containsKey("running")) {
+                return "running";
+            }
+            String most = null;
+            for (Map.Entry<String, Integer> e : counts.entrySet()) {
+                if (most == null || e.getValue() > counts.get(most)) {
+                    most = e.getKey();
+                }
+            }
+            return most;
         }
 
         List<String> statuses() {

@@ -24,6 +24,7 @@ import org.azuregahp.ports.PublicIpChoice;
 import org.azuregahp.ports.ResourceRef;
 import org.azuregahp.ports.ScaleSetSpec;
 import org.azuregahp.ports.ScaleSetStatus;
+import org.azuregahp.ports.ScaleSets;
 import org.azuregahp.ports.ScheduledDeletion;
 import org.azuregahp.ports.VaultSecretRef;
 import org.azuregahp.ports.VaultSpec;
@@ -370,6 +371,19 @@ class FakeCloudTest {
             assertThat(Support.groups(Support.state(c), SUB)).extracting(g -> g.get("name").asText())
                     .containsExactly("mine");
             assertThat(await(account(c).virtualMachines().create(Support.vm("half"))).vmId()).isNotBlank();
+        }
+    }
+
+    @Test
+    void aScaleSetWithSomeInstancesRunningIsListedRunningAsOnAzure() {
+        // The Azure adapter reports a set running when any instance runs, else its most common state.
+        try (FakeCloud c = FakeCloud.builder().build()) {
+            ScaleSets sets = account(c).scaleSets();
+            await(sets.create(new ScaleSetSpec(Support.vm("half"), 2, null)));
+            await(sets.stop(ResourceRef.named("half")));
+            await(sets.scale(ResourceRef.named("half"), 3));
+            assertThat(await(sets.list("half"))).singleElement().extracting(ScaleSetStatus::statusText)
+                    .isEqualTo("ProvisioningState/succeeded,PowerState/running");
         }
     }
 }
