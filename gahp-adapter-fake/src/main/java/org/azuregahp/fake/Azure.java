@@ -32,52 +32,52 @@ final class Azure {
             "centralindia", "southindia", "westindia", "uaenorth", "southafricanorth", "qatarcentral",
             "israelcentral", "newzealandnorth"));
 
-    /** A VM size: vCPUs and its quota family. */
-    record Size(String name, int cores, String family) {
+    /** A VM size: vCPUs, its quota family and how many data disks it takes. */
+    record Size(String name, int cores, String family, int maxDataDisks) {
     }
 
     static final Map<String, Size> SIZES = new LinkedHashMap<>();
 
     static {
-        size("Standard_B1s", 1, "standardBSFamily");
-        size("Standard_B1ms", 1, "standardBSFamily");
-        size("Standard_B2s", 2, "standardBSFamily");
-        size("Standard_B2ms", 2, "standardBSFamily");
-        size("Standard_B4ms", 4, "standardBSFamily");
-        size("Standard_A1_v2", 1, "standardAv2Family");
-        size("Standard_A2_v2", 2, "standardAv2Family");
-        size("Standard_DS1_v2", 1, "standardDSv2Family");
-        size("Standard_DS2_v2", 2, "standardDSv2Family");
-        size("Standard_D2_v3", 2, "standardDv3Family");
-        size("Standard_D4_v3", 4, "standardDv3Family");
-        size("Standard_D2s_v3", 2, "standardDSv3Family");
-        size("Standard_D4s_v3", 4, "standardDSv3Family");
-        size("Standard_D8s_v3", 8, "standardDSv3Family");
-        size("Standard_D16s_v3", 16, "standardDSv3Family");
-        size("Standard_D2s_v4", 2, "standardDSv4Family");
-        size("Standard_D4s_v4", 4, "standardDSv4Family");
-        size("Standard_D2s_v5", 2, "standardDSv5Family");
-        size("Standard_D4s_v5", 4, "standardDSv5Family");
-        size("Standard_D8s_v5", 8, "standardDSv5Family");
-        size("Standard_D16s_v5", 16, "standardDSv5Family");
-        size("Standard_D32s_v5", 32, "standardDSv5Family");
-        size("Standard_D2as_v5", 2, "standardDASv5Family");
-        size("Standard_D4as_v5", 4, "standardDASv5Family");
-        size("Standard_E2s_v3", 2, "standardESv3Family");
-        size("Standard_E4s_v3", 4, "standardESv3Family");
-        size("Standard_E2s_v5", 2, "standardESv5Family");
-        size("Standard_E4s_v5", 4, "standardESv5Family");
-        size("Standard_F2s_v2", 2, "standardFSv2Family");
-        size("Standard_F4s_v2", 4, "standardFSv2Family");
-        size("Standard_F8s_v2", 8, "standardFSv2Family");
-        size("Standard_F16s_v2", 16, "standardFSv2Family");
-        size("Standard_L8s_v3", 8, "standardLSv3Family");
-        size("Standard_NC6s_v3", 6, "standardNCSv3Family");
-        size("Standard_HB120rs_v3", 120, "standardHBv3Family");
+        size("Standard_B1s", 1, "standardBSFamily", 2);
+        size("Standard_B1ms", 1, "standardBSFamily", 2);
+        size("Standard_B2s", 2, "standardBSFamily", 4);
+        size("Standard_B2ms", 2, "standardBSFamily", 4);
+        size("Standard_B4ms", 4, "standardBSFamily", 8);
+        size("Standard_A1_v2", 1, "standardAv2Family", 2);
+        size("Standard_A2_v2", 2, "standardAv2Family", 4);
+        size("Standard_DS1_v2", 1, "standardDSv2Family", 4);
+        size("Standard_DS2_v2", 2, "standardDSv2Family", 8);
+        size("Standard_D2_v3", 2, "standardDv3Family", 4);
+        size("Standard_D4_v3", 4, "standardDv3Family", 8);
+        size("Standard_D2s_v3", 2, "standardDSv3Family", 4);
+        size("Standard_D4s_v3", 4, "standardDSv3Family", 8);
+        size("Standard_D8s_v3", 8, "standardDSv3Family", 16);
+        size("Standard_D16s_v3", 16, "standardDSv3Family", 32);
+        size("Standard_D2s_v4", 2, "standardDSv4Family", 4);
+        size("Standard_D4s_v4", 4, "standardDSv4Family", 8);
+        size("Standard_D2s_v5", 2, "standardDSv5Family", 4);
+        size("Standard_D4s_v5", 4, "standardDSv5Family", 8);
+        size("Standard_D8s_v5", 8, "standardDSv5Family", 16);
+        size("Standard_D16s_v5", 16, "standardDSv5Family", 32);
+        size("Standard_D32s_v5", 32, "standardDSv5Family", 32);
+        size("Standard_D2as_v5", 2, "standardDASv5Family", 4);
+        size("Standard_D4as_v5", 4, "standardDASv5Family", 8);
+        size("Standard_E2s_v3", 2, "standardESv3Family", 4);
+        size("Standard_E4s_v3", 4, "standardESv3Family", 8);
+        size("Standard_E2s_v5", 2, "standardESv5Family", 4);
+        size("Standard_E4s_v5", 4, "standardESv5Family", 8);
+        size("Standard_F2s_v2", 2, "standardFSv2Family", 4);
+        size("Standard_F4s_v2", 4, "standardFSv2Family", 8);
+        size("Standard_F8s_v2", 8, "standardFSv2Family", 16);
+        size("Standard_F16s_v2", 16, "standardFSv2Family", 32);
+        size("Standard_L8s_v3", 8, "standardLSv3Family", 16);
+        size("Standard_NC6s_v3", 6, "standardNCSv3Family", 12);
+        size("Standard_HB120rs_v3", 120, "standardHBv3Family", 32);
     }
 
-    private static void size(String name, int cores, String family) {
-        SIZES.put(Model.key(name), new Size(name, cores, family));
+    private static void size(String name, int cores, String family, int maxDataDisks) {
+        SIZES.put(Model.key(name), new Size(name, cores, family, maxDataDisks));
     }
 
     private static final Pattern VM_NAME = Pattern.compile("[A-Za-z0-9._-]+");
@@ -177,7 +177,7 @@ final class Azure {
         OsType os = spec.effectiveOsType();
         checkVmName(spec.name(), os);
         String location = checkLocation(spec.location());
-        checkSize(spec.size(), location);
+        Size size = checkSize(spec.size(), location);
         String user = spec.adminUsername() == null ? "azureuser" : spec.adminUsername();
         int maxUser = os == OsType.WINDOWS ? 20 : 64;
         if (user.isEmpty() || user.length() > maxUser || user.endsWith(".")
@@ -213,6 +213,10 @@ final class Azure {
                         + " Target: 'diskSizeGB'");
             }
             lun++;
+        }
+        if (spec.dataDiskSizesGb().size() > size.maxDataDisks()) {
+            throw new CloudException("OperationNotAllowed", "The maximum number of data disks allowed to be"
+                    + " attached to a VM of this size is " + size.maxDataDisks() + ". Target: 'dataDisks'");
         }
         if (spec.customData() != null && Base64.getEncoder()
                 .encodeToString(spec.customData().getBytes(StandardCharsets.UTF_8)).length() > 87380) {

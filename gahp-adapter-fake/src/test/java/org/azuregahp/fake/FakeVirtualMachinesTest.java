@@ -307,6 +307,21 @@ class FakeVirtualMachinesTest {
     }
 
     @Test
+    void moreDataDisksThanTheSizeTakesAreRefusedInAzuresWords() {
+        FakeCloud c = cloud(Duration.ZERO);
+        MachineSpec three = new MachineSpec("disky", "westeurope", "Standard_B1s", Support.UBUNTU, "azureuser",
+                Support.KEY, List.of(8, 8, 8), null, null, null, java.util.Map.of(), null, null);
+        CloudException e = failure(vms(c).create(three));
+        assertThat(e.code()).isEqualTo("OperationNotAllowed");
+        assertThat(e.getMessage()).startsWith(
+                "The maximum number of data disks allowed to be attached to a VM of this size is 2.");
+        assertThat(Support.groups(Support.state(c), SUB)).isEmpty();
+        MachineSpec bigger = new MachineSpec("disky", "westeurope", "Standard_B2s", Support.UBUNTU, "azureuser",
+                Support.KEY, List.of(8, 8, 8), null, null, null, java.util.Map.of(), null, null);
+        assertThat(await(vms(c).create(bigger)).vmId()).isNotBlank();
+    }
+
+    @Test
     void deallocateMarksAVmFinished() {
         FakeCloud c = cloud(Duration.ZERO);
         await(vms(c).create(vm("job1")));
