@@ -15,7 +15,7 @@
  *   <li>Each port call is one operation of a few steps spread over the latency: a VM create makes
  *       the group, network and public IP, then the NIC and disks, then the VM (listed as
  *       {@code ProvisioningState/creating,PowerState/starting}) at once, and finishes
- *       ({@code succeeded}, {@code running}) after the latency. Lists answer the state when the
+ *       ({@code succeeded}, {@code running}) after the latency. Lists (sorted by name) answer the state when the
  *       request arrived, after the latency.</li>
  *   <li>Fault injection: at the start of each operation a random source decides whether it
  *       fails, at which step and with which error (InternalServerError, TooManyRequests,
