@@ -336,21 +336,27 @@ public final class FakeCloud implements Cloud {
         scheduler.shutdownNow();
         runner.close();
         if (stateFile != null) {
-            writeState();
+            writeState(false);
         }
     }
 
     private void writeIfChanged() {
-        if (!closed && world.dirty.getAndSet(false)) {
-            writeState();
+        if (!closed && world.dirty.get()) {
+            writeState(true);
         }
     }
 
     /** Writes the state document to a temporary file beside the state file, then moves it into place atomically. */
-    private void writeState() {
-        world.dirty.set(false);
-        String json = stateJson();
+    private void writeState(boolean periodic) {
         synchronized (writeLock) {
+            // The snapshot is taken under the write lock, and a periodic write gives way once the cloud
+            // is closed: a periodic write that took its snapshot earlier can never land after the
+            // final one written at close.
+            if (periodic && closed) {
+                return;
+            }
+            world.dirty.set(false);
+            String json = stateJson();
             Path target = stateFile.toAbsolutePath();
             Path dir = target.getParent();
             Path tmp = null;
