@@ -74,8 +74,9 @@ public final class CommandTable {
                 Syntaxes.VM_CREATE_KEYS, 4, Syntaxes::vmCreate);
         cloud(m, "AZURE_VM_DELETE", h + " <name> | <resource-group> <name>",
                 "Deletes a VM and everything created for it.", List.of(), 5, Syntaxes::vmDelete);
-        cloud(m, "AZURE_VM_LIST", h + " [<name> | <tag>=[<value>]]",
-                "Lists VMs with their status codes: <count> then <name> <status> pairs.", List.of(), 4,
+        cloud(m, "AZURE_VM_LIST", h + " [<name-or-tag> | <tag>=[<value>]]",
+                "Lists VMs with their status codes: <count> then <name> <status> pairs. A bare word lists the VM of"
+                        + " that name and the VMs carrying a tag of that name.", List.of(), 4,
                 Syntaxes::vmList);
         cloud(m, "AZURE_VMSS_CREATE", h + " name= location= image= size= [nodecount=] [key=value...]",
                 "Creates a scale set, optionally with a vault secret and a scheduled deletion.",

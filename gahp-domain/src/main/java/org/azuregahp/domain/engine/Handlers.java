@@ -20,6 +20,7 @@ import org.azuregahp.ports.ResourceRef;
 import org.azuregahp.ports.ScaleSetSpec;
 import org.azuregahp.ports.ScaleSetStatus;
 import org.azuregahp.ports.ScheduledDeletion;
+import org.azuregahp.ports.VmQuery;
 import org.azuregahp.ports.VmStatus;
 
 /**
@@ -56,7 +57,7 @@ final class Handlers {
             return none(acct.virtualMachines().delete(d.vm()));
         }
         if (r instanceof CloudRequest.VmList l) {
-            return nonNull(acct.virtualMachines().list(l.query())).thenApply(Handlers::vmFields);
+            return vmList(acct, l.query()).thenApply(Handlers::vmFields);
         }
         if (r instanceof CloudRequest.VmssCreate c) {
             return vmssCreate(acct, c);
@@ -111,10 +112,59 @@ final class Handlers {
                     out.complete(List.of());
                     return;
                 }
-                stageOf(() -> acct.scaleSets().delete(ref)).whenComplete((x, delErr) -> out.completeExceptionally(err));
+                deleteWithRetries(acct, ref, CLEANUP_ATTEMPTS).whenComplete((x, delErr) -> out.completeExceptionally(err));
             });
             return out;
         });
+    }
+
+    /**
+     * A bare word ({@code AZURE_VM_LIST ... word}) may be a VM's name or a tag's name (protocol.md
+     * writes {@code [<name> | <tag>[=<value>]]}): both are asked for and the answers merged, each VM
+     * once. Either failing fails the list: a list is complete or an error.
+     */
+    private static CompletionStage<List<VmStatus>> vmList(CloudAccount acct, VmQuery query) {
+        if (!(query instanceof VmQuery.ByName byName)) {
+            return nonNull(acct.virtualMachines().list(query));
+        }
+        CompletionStage<List<VmStatus>> named = nonNull(acct.virtualMachines().list(query));
+        CompletionStage<List<VmStatus>> tagged = stageOf(
+                () -> acct.virtualMachines().list(new VmQuery.ByTag(byName.name(), null)));
+        return named.thenCombine(tagged, (a, b) -> {
+            java.util.Map<String, VmStatus> merged = new java.util.LinkedHashMap<>();
+            for (VmStatus vm : a) {
+                merged.putIfAbsent(vm.name(), vm);
+            }
+            for (VmStatus vm : b) {
+                merged.putIfAbsent(vm.name(), vm);
+            }
+            return List.copyOf(merged.values());
+        });
+    }
+
+    /** How often a scale set whose deletion could not be scheduled is tried to be deleted again. */
+    static final int CLEANUP_ATTEMPTS = 5;
+
+    /**
+     * Deletes a scale set, trying again after 0.5, 1, 2 and 4 s when a delete fails: a scale set left
+     * behind by a create that answered an error would run (and cost) with nobody knowing of it.
+     */
+    private static CompletionStage<Void> deleteWithRetries(CloudAccount acct, ResourceRef ref, int attempts) {
+        return stageOf(() -> acct.scaleSets().delete(ref)).handle((ok, err) -> {
+            if (err == null || attempts <= 1 || notFound(err)) {
+                return CompletableFuture.<Void>completedFuture(null);
+            }
+            long delayMs = 500L << (CLEANUP_ATTEMPTS - attempts);
+            java.util.concurrent.Executor later = CompletableFuture.delayedExecutor(delayMs,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+            return CompletableFuture.supplyAsync(() -> null, later)
+                    .thenCompose(x -> deleteWithRetries(acct, ref, attempts - 1));
+        }).thenCompose(x -> x);
+    }
+
+    private static boolean notFound(Throwable err) {
+        Throwable t = ResultEncoder.unwrap(err);
+        return t instanceof CloudException ce && CloudException.NOT_FOUND.equals(ce.code());
     }
 
     private static CompletionStage<Void> cancelQuietly(CloudAccount acct, String group) {

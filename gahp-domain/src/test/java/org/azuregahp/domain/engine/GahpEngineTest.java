@@ -25,6 +25,7 @@ import org.azuregahp.ports.ScaleSetSpec;
 import org.azuregahp.ports.ScaleSetStatus;
 import org.azuregahp.ports.ScheduledDeletion;
 import org.azuregahp.ports.VaultSecretRef;
+import org.azuregahp.ports.VmQuery;
 import org.azuregahp.ports.VmStatus;
 import org.junit.jupiter.api.Test;
 
@@ -553,6 +554,56 @@ class GahpEngineTest {
             assertThat(cloud.calls).extracting(StubCloud.Call::op)
                     .containsExactly("vmss.create", "schedule", "vmss.delete");
             assertThat(new ArrayList<>(cloud.calls).get(2).arg()).isEqualTo(ResourceRef.named("ss1"));
+        }
+    }
+
+    @Test
+    void aCleanupDeleteThatFailsIsTriedAgainUntilTheScaleSetIsGone() throws Exception {
+        StubCloud cloud = new StubCloud();
+        cloud.on("schedule", d -> CompletableFuture.failedFuture(new CloudException("AutomationError", "down")));
+        java.util.concurrent.atomic.AtomicInteger deletes = new java.util.concurrent.atomic.AtomicInteger();
+        cloud.on("vmss.delete", ref -> deletes.incrementAndGet() < 3
+                ? CompletableFuture.failedFuture(new CloudException("InternalServerError", "try later"))
+                : CompletableFuture.completedFuture(null));
+        try (Conversation c = started(cloud)) {
+            c.send("AZURE_VMSS_CREATE 1" + H + " " + VMSS + " deletionjob=true schedule=202611281200").expect("S");
+            c.awaitResults(1);
+            assertThat(results(c, "")).containsExactly("1 AutomationError:\\ down");
+            assertThat(deletes.get()).as("two failed deletes, then one that worked").isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aBareWordListsTheVmOfThatNameAndTheVmsTaggedWithIt() throws Exception {
+        StubCloud cloud = new StubCloud();
+        cloud.on("vm.list", q -> {
+            if (q instanceof VmQuery.ByName n) {
+                return CompletableFuture.completedFuture(n.name().equals("pool")
+                        ? List.of(new VmStatus("pool", List.of("PowerState/running"))) : List.of());
+            }
+            VmQuery.ByTag t = (VmQuery.ByTag) q;
+            assertThat(t.tagValue()).isNull();
+            return CompletableFuture.completedFuture(List.of(new VmStatus("w1", List.of("PowerState/running")),
+                    new VmStatus("pool", List.of("PowerState/running"))));
+        });
+        try (Conversation c = started(cloud)) {
+            c.send("AZURE_VM_LIST 1" + H + " pool").expect("S");
+            c.awaitResults(1);
+            ResultLine r = ResultLine.parse(results(c, "").get(0));
+            assertThat(r.fields()).containsExactly("2", "pool", "PowerState/running", "w1", "PowerState/running");
+        }
+    }
+
+    @Test
+    void aBareWordListFailsWhenEitherLookupFails() throws Exception {
+        StubCloud cloud = new StubCloud();
+        cloud.on("vm.list", q -> q instanceof VmQuery.ByTag
+                ? CompletableFuture.failedFuture(new CloudException("InternalServerError", "page 2 failed"))
+                : CompletableFuture.completedFuture(List.of(new VmStatus("pool", List.of("PowerState/running")))));
+        try (Conversation c = started(cloud)) {
+            c.send("AZURE_VM_LIST 1" + H + " pool").expect("S");
+            c.awaitResults(1);
+            assertThat(results(c, "")).containsExactly("1 InternalServerError:\\ page\\ 2\\ failed");
         }
     }
 
