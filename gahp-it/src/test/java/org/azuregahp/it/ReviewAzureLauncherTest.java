@@ -114,13 +114,10 @@ class ReviewAzureLauncherTest {
     }
 
     /**
-     * Fails today: MSAL ({@code com.microsoft.aad.msal4j.ConfidentialClientApplication}, WARN) and
-     * azure-identity ({@code com.azure.identity.ClientSecretCredential}, ERROR) log the identity
-     * service's text, which names the credential file's client id, to stderr and the log. The
-     * adapter's error result is clean; the fix belongs to gahp-cli's logging set-up (those two
-     * loggers off). Enable once it is in.
+     * MSAL ({@code com.microsoft.aad.msal4j.ConfidentialClientApplication}, WARN) and azure-identity
+     * ({@code com.azure.identity.ClientSecretCredential}, ERROR) log the identity service's text, which
+     * names the credential file's client id; gahp-cli's logging set-up turns those two loggers off.
      */
-    @org.junit.jupiter.api.Disabled("needs gahp-cli to silence com.microsoft.aad.msal4j and com.azure.identity loggers")
     @Test
     void anIdentityRefusalThatEchoesTheClientIdLeavesNoIdOfTheFileInResultStderrOrLog() throws Exception {
         Path log = tmp.resolve("gahp.log");
