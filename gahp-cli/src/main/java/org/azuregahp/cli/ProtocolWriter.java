@@ -56,40 +56,35 @@ final class ProtocolWriter implements OutputSink, AutoCloseable {
 
     /** Flushes what the batch wrote. */
     void endBatch() {
-        boolean broke = false;
-        lock.lock();
-        try {
-            batching = null;
-            if (closed) {
-                return;
-            }
-            try {
-                out.flush();
-            } catch (IOException e) {
-                closed = true;
-                broke = true;
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (broke) {
-            onBroken.run();
-        }
+        write(null);
     }
 
     @Override
     public void writeLine(String line) {
-        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        write(line.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Writes one line, or ends the batch when {@code line} is null, under the lock unless closed (a
+     * closed writer drops everything); a failed write closes the writer, and {@code onBroken} runs
+     * once the lock is released. (No lambdas: the banner goes through here before anything else.)
+     */
+    private void write(byte[] line) {
         boolean broke = false;
         lock.lock();
         try {
+            if (line == null) {
+                batching = null;
+            }
             if (closed) {
                 return;
             }
             try {
-                out.write(bytes);
-                out.write('\n');
-                if (batching != Thread.currentThread()) {
+                if (line != null) {
+                    out.write(line);
+                    out.write('\n');
+                }
+                if (line == null || batching != Thread.currentThread()) {
                     out.flush();
                 }
             } catch (IOException e) {
