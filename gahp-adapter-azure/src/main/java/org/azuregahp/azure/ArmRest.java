@@ -11,7 +11,12 @@ import com.azure.core.util.serializer.SerializerAdapter;
 import com.azure.core.util.serializer.SerializerEncoding;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
 import reactor.core.publisher.Mono;
@@ -20,16 +25,27 @@ import reactor.core.publisher.Mono;
  * Plain REST calls to Resource Manager over the account's pipeline (token, retries, throttling
  * count), for APIs that have no client here: Azure Automation (2023-11-01) and the subscription
  * itself. Long-running answers (202 with {@code Azure-AsyncOperation} or {@code Location}) are
- * polled at the configured interval (or the {@code Retry-After} Azure gives).
+ * polled at the configured interval, or after the {@code Retry-After} Azure gives (seconds or an
+ * HTTP date), at most {@link #MAX_RETRY_AFTER}.
  */
 final class ArmRest {
     private static final SerializerAdapter JSON = JacksonAdapter.createDefaultSerializerAdapter();
     private static final HttpHeaderName ASYNC_OPERATION = HttpHeaderName.fromString("Azure-AsyncOperation");
 
+    /** The longest wait a {@code Retry-After} can ask for between two polls. */
+    static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
+
     private final Clients clients;
+    private final Clock clock;
 
     ArmRest(Clients clients) {
+        this(clients, Clock.systemUTC());
+    }
+
+    /** With the clock an HTTP-date {@code Retry-After} is measured against. */
+    ArmRest(Clients clients, Clock clock) {
         this.clients = clients;
+        this.clock = clock;
     }
 
     String url(String path, String apiVersion) {
@@ -113,15 +129,39 @@ final class ArmRest {
     }
 
     private Duration delay(HttpResponse r) {
-        String retryAfter = r.getHeaderValue(HttpHeaderName.RETRY_AFTER);
-        if (retryAfter != null) {
+        return retryAfter(r.getHeaderValue(HttpHeaderName.RETRY_AFTER), clock.instant(),
+                clients.connection().settings().pollInterval());
+    }
+
+    /**
+     * The wait a {@code Retry-After} value asks for (RFC 7231 7.1.3: delay-seconds or an HTTP date,
+     * IMF-fixdate): none for a negative number or a past date, at most {@link #MAX_RETRY_AFTER};
+     * {@code fallback} when there is none or it cannot be read.
+     */
+    static Duration retryAfter(String header, Instant now, Duration fallback) {
+        if (header == null || header.isBlank()) {
+            return fallback;
+        }
+        String value = header.trim();
+        Duration wait;
+        if (value.matches("-?[0-9]+")) {
             try {
-                return Duration.ofSeconds(Math.max(0, Long.parseLong(retryAfter.trim())));
+                wait = Duration.ofSeconds(Long.parseLong(value));
             } catch (NumberFormatException e) {
-                // an HTTP date: use our own interval
+                // more digits than a long holds: as far off as it gets
+                wait = value.startsWith("-") ? Duration.ZERO : MAX_RETRY_AFTER;
+            }
+        } else {
+            try {
+                wait = Duration.between(now, ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+            } catch (DateTimeParseException e) {
+                return fallback;
             }
         }
-        return clients.connection().settings().pollInterval();
+        if (wait.isNegative()) {
+            return Duration.ZERO;
+        }
+        return wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait;
     }
 
     @SuppressWarnings("unchecked")

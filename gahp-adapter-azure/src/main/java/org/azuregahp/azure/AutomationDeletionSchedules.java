@@ -75,7 +75,7 @@ final class AutomationDeletionSchedules implements DeletionSchedules {
     }
 
     private Mono<Void> schedule(Clients c, AzureSettings s, ScheduledDeletion deletion) {
-        ArmRest rest = new ArmRest(c);
+        ArmRest rest = new ArmRest(c, clock);
         String account = accountPath(c, s);
         Instant earliest = clock.instant().plus(MIN_LEAD).truncatedTo(ChronoUnit.SECONDS);
         Instant at = deletion.at();
@@ -156,7 +156,7 @@ final class AutomationDeletionSchedules implements DeletionSchedules {
         if (s.automationAccount() == null || s.automationResourceGroup() == null) {
             return CompletableFuture.completedFuture(null); // nothing can have been scheduled
         }
-        return ops.call("cancel of the scheduled deletion of " + resourceGroup, c -> new ArmRest(c)
+        return ops.call("cancel of the scheduled deletion of " + resourceGroup, c -> new ArmRest(c, clock)
                 .delete(accountPath(c, s) + "/schedules/" + scheduleName(resourceGroup), API));
     }
 

@@ -1,6 +1,7 @@
 package org.azuregahp.azure;
 
 import com.azure.core.management.SubResource;
+import com.azure.core.util.logging.ClientLogger;
 import com.azure.resourcemanager.authorization.models.PrincipalType;
 import com.azure.resourcemanager.authorization.models.RoleAssignmentCreateParameters;
 import com.azure.resourcemanager.compute.fluent.models.VirtualMachineScaleSetInner;
@@ -54,6 +55,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.azuregahp.ports.CloudException;
 import org.azuregahp.ports.DeletionSchedules;
 import org.azuregahp.ports.ImageRef;
@@ -64,6 +66,7 @@ import org.azuregahp.ports.ScaleSetSpec;
 import org.azuregahp.ports.ScaleSetStatus;
 import org.azuregahp.ports.ScaleSets;
 import org.azuregahp.ports.VaultSecretRef;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -72,13 +75,16 @@ import reactor.core.publisher.Mono;
  * security group, with a Standard public IP per instance unless none. With a vault secret: the
  * secret's existence is checked first; a user-assigned identity is made in the group and granted
  * read access to that one secret (an access policy, or a role assignment on an RBAC vault) before the
- * scale set exists, so the install extension in each VM finds it readable at first boot.
+ * scale set exists, so the install extension in each VM finds it readable at first boot. The group
+ * and scale set are tagged {@code azure-gahp-vault=<vault id>}; when the scale set is deleted, or
+ * its create fails, that access is taken out of the vault again (best effort, logged when it fails).
  */
 final class AzureScaleSets implements ScaleSets {
     static final int MAX_CAPACITY = 1000;
     /** Built-in role "Key Vault Secrets User". */
     static final String SECRETS_USER_ROLE = "4633458b-17de-408a-b874-0445c86b69e6";
     static final String SECRET_DIR_LINUX = "/root/.azure-gahp/secrets";
+    private static final ClientLogger LOG = new ClientLogger(AzureScaleSets.class);
 
     private final Ops ops;
     private final SharedNetworks networks;
@@ -116,29 +122,43 @@ final class AzureScaleSets implements ScaleSets {
         MachineSpec m = spec.machine();
         String group = m.name();
         AtomicBoolean madeGroup = new AtomicBoolean();
-        Map<String, String> tags = MachineProfiles.tags(m, Names.KIND_SCALE_SET);
+        AtomicReference<String> grantedTo = new AtomicReference<>();
+        AtomicReference<String> grantVault = new AtomicReference<>();
+        Map<String, String> baseTags = MachineProfiles.tags(m, Names.KIND_SCALE_SET);
         AzureSettings settings = c.connection().settings();
 
         Mono<Optional<VaultInner>> vault = spec.secret() == null ? Mono.just(Optional.empty())
                 : AzureSecretVaults.checkSecret(c, spec.secret()).map(Optional::of);
-        Mono<Void> steps = vault.flatMap(v -> Mono.zip(networks.subnetId(c, settings, m.location()),
-                        networks.securityGroupId(c, settings, m.location(), m.effectiveOsType()))
-                .flatMap(net -> ownGroup(c, m, tags, madeGroup)
-                        .then(v.isEmpty() ? Mono.just(Optional.<IdentityInner>empty())
-                                : identityWithAccess(c, m, tags, v.get(), spec.secret()).map(Optional::of))
-                        .flatMap(identity -> c.compute().getVirtualMachineScaleSets().createOrUpdateAsync(group,
-                                m.name(), scaleSet(spec, tags, net.getT1(), net.getT2(), identity.orElse(null),
-                                        v.orElse(null))))))
-                .then();
+        Mono<Void> steps = vault.flatMap(v -> {
+            Map<String, String> tags = baseTags;
+            if (v.isPresent()) {
+                tags = new LinkedHashMap<>(baseTags);
+                tags.put(Names.TAG_VAULT, v.get().id());
+                grantVault.set(v.get().id());
+            }
+            Map<String, String> t = tags;
+            return Mono.zip(networks.subnetId(c, settings, m.location()),
+                            networks.securityGroupId(c, settings, m.location(), m.effectiveOsType()))
+                    .flatMap(net -> ownGroup(c, m, t, madeGroup)
+                            .then(v.isEmpty() ? Mono.just(Optional.<IdentityInner>empty())
+                                    : identityWithAccess(c, m, t, v.get(), spec.secret(), grantedTo).map(Optional::of))
+                            .flatMap(identity -> c.compute().getVirtualMachineScaleSets().createOrUpdateAsync(group,
+                                    m.name(), scaleSet(spec, t, net.getT1(), net.getT2(), identity.orElse(null),
+                                            v.orElse(null)))));
+        }).then();
         return steps.timeout(budget)
                 .onErrorMap(java.util.concurrent.TimeoutException.class, e -> new CloudException(CloudException.TIMEOUT,
                         "AZURE_VMSS_CREATE " + spec.name() + " did not finish within " + budget.toSeconds()
                                 + " s; the resource group it made, if any, is being removed"))
                 .doOnError(e -> networks.forgetIfNamed(c, settings, m.location(), e))
-                .onErrorResume(e -> madeGroup.get()
-                ? c.resources().getResourceGroups().deleteWithResponseAsync(group, null)
-                        .onErrorResume(x -> Mono.empty()).then(Mono.error(e))
-                : Mono.error(e));
+                .onErrorResume(e -> (madeGroup.get()
+                        ? c.resources().getResourceGroups().deleteWithResponseAsync(group, null)
+                                .onErrorResume(x -> Mono.empty()).then()
+                        : Mono.<Void>empty())
+                        .then(grantedTo.get() == null ? Mono.<Void>empty()
+                                : revokeQuietly(c, grantVault.get(), List.of(grantedTo.get()),
+                                        "AZURE_VMSS_CREATE " + spec.name(), REVOKE_AFTER_FAILED_CREATE))
+                        .then(Mono.error(e)));
     }
 
     private static Mono<Void> ownGroup(Clients c, MachineSpec m, Map<String, String> tags, AtomicBoolean made) {
@@ -163,11 +183,12 @@ final class AzureScaleSets implements ScaleSets {
 
     /** A user-assigned identity in the scale set's group with read access to the one secret. */
     private static Mono<IdentityInner> identityWithAccess(Clients c, MachineSpec m, Map<String, String> tags,
-            VaultInner vault, VaultSecretRef secret) {
+            VaultInner vault, VaultSecretRef secret, AtomicReference<String> grantedTo) {
         IdentityInner identity = new IdentityInner();
         identity.withLocation(m.location());
         identity.withTags(tags);
         return c.identities().getUserAssignedIdentities().createOrUpdateAsync(m.name(), m.name() + "-identity", identity)
+                .doOnNext(id -> grantedTo.set(id.principalId() == null ? null : id.principalId().toString()))
                 .flatMap(id -> grant(c, vault, secret, id).thenReturn(id));
     }
 
@@ -271,15 +292,131 @@ final class AzureScaleSets implements ScaleSets {
 
     @Override
     public CompletionStage<Void> delete(ResourceRef ref) {
-        return ops.call("AZURE_VMSS_DELETE " + ref, c -> locate(c, ref)
-                .flatMap(at -> c.resources().getResourceGroups().getWithResponseAsync(at[0]).map(r -> r.getValue())
-                        .flatMap(g -> {
-                            boolean ours = Names.madeByUs(g.tags(), Names.KIND_SCALE_SET);
-                            Mono<Void> remove = ours ? c.resources().getResourceGroups().deleteAsync(at[0])
-                                    : c.compute().getVirtualMachineScaleSets().deleteAsync(at[0], at[1]);
-                            return remove.then(Mono.fromFuture(() -> schedules.cancel(at[0]).toCompletableFuture())
-                                    .onErrorResume(e -> Mono.empty()));
-                        })));
+        String what = "AZURE_VMSS_DELETE " + ref;
+        return ops.call(what, (c, budget) -> {
+            long start = System.nanoTime();
+            String group = ref.groupOrName();
+            return AsyncUtil.orEmptyIfNotFound(c.compute().getVirtualMachineScaleSets()
+                            .getByResourceGroupWithResponseAsync(group, ref.name(), null))
+                    .switchIfEmpty(Mono.error(() -> CloudException.notFound("scale set " + ref + " could not be found")))
+                    .map(r -> r.getValue())
+                    .flatMap(set -> c.resources().getResourceGroups().getWithResponseAsync(group).map(r -> r.getValue())
+                            .flatMap(g -> {
+                                boolean ours = Names.madeByUs(g.tags(), Names.KIND_SCALE_SET);
+                                String vaultId = Names.tagIgnoreCase(set.tags(), Names.TAG_VAULT);
+                                if (vaultId == null && ours) {
+                                    vaultId = Names.tagIgnoreCase(g.tags(), Names.TAG_VAULT);
+                                }
+                                String vid = vaultId;
+                                // Read who the identity is before its group goes; revoke only once the delete worked.
+                                Mono<List<String>> principals = vid == null ? Mono.just(List.<String>of())
+                                        : principals(c, group, set).onErrorResume(e -> {
+                                            warn(c, what, vid, e);
+                                            return Mono.just(List.of());
+                                        });
+                                return principals.flatMap(p -> {
+                                    Mono<Void> remove = ours ? c.resources().getResourceGroups().deleteAsync(group)
+                                            : c.compute().getVirtualMachineScaleSets().deleteAsync(group, ref.name());
+                                    return remove.then(Mono.fromFuture(() -> schedules.cancel(group).toCompletableFuture())
+                                                    .onErrorResume(e -> Mono.empty()))
+                                            .then(Mono.defer(() -> revokeQuietly(c, vid, p, what,
+                                                    budget.minusNanos(System.nanoTime() - start))));
+                                });
+                            }));
+        });
+    }
+
+    // ---------------------------------------------------------------- vault access of a scale set's identity
+
+    /** How long a failed create may spend taking its grant out again (it runs in the deadline's margin). */
+    static final Duration REVOKE_AFTER_FAILED_CREATE = Duration.ofSeconds(10);
+
+    /**
+     * The principals of the user-assigned identities the scale set names; if it names none with a
+     * principal, the one create makes ({@code <name>-identity} in its group), when it exists.
+     */
+    private static Mono<List<String>> principals(Clients c, String group, VirtualMachineScaleSetInner set) {
+        List<String> found = new ArrayList<>();
+        if (set.identity() != null && set.identity().userAssignedIdentities() != null) {
+            set.identity().userAssignedIdentities().values().forEach(u -> {
+                if (u != null && u.principalId() != null) {
+                    found.add(u.principalId());
+                }
+            });
+        }
+        if (!found.isEmpty()) {
+            return Mono.just(found);
+        }
+        return AsyncUtil.orEmptyIfNotFound(c.identities().getUserAssignedIdentities()
+                        .getByResourceGroupWithResponseAsync(group, set.name() + "-identity"))
+                .map(r -> r.getValue().principalId() == null ? List.<String>of()
+                        : List.of(r.getValue().principalId().toString()))
+                .defaultIfEmpty(List.of());
+    }
+
+    /**
+     * Takes the principals' access out of the vault of that resource id, within {@code limit}; a
+     * vault that is gone, or that no longer grants them anything, is left alone. Never fails: a
+     * failure is logged at warn (its code and Azure's message, which hold no secret).
+     */
+    static Mono<Void> revokeQuietly(Clients c, String vaultId, List<String> principals, String what, Duration limit) {
+        String vaultGroup = Names.resourceGroupOf(vaultId);
+        if (vaultId == null || vaultGroup == null || principals.isEmpty()) {
+            return Mono.empty();
+        }
+        String vaultName = vaultId.substring(vaultId.lastIndexOf('/') + 1);
+        if (limit.isNegative() || limit.isZero()) {
+            LOG.warning("{}: no time left to take its identity's access out of vault {}", what, vaultName);
+            return Mono.empty();
+        }
+        return AsyncUtil.orEmptyIfNotFound(c.keyVault().getVaults()
+                        .getByResourceGroupWithResponseAsync(vaultGroup, vaultName)).map(r -> r.getValue())
+                .flatMap(v -> Flux.fromIterable(principals).concatMap(p -> revoke(c, v, vaultGroup, vaultName, p)).then())
+                .timeout(limit)
+                .onErrorResume(e -> {
+                    warn(c, what, vaultId, e);
+                    return Mono.empty();
+                });
+    }
+
+    private static Mono<Void> revoke(Clients c, VaultInner vault, String vaultGroup, String vaultName, String principal) {
+        UUID objectId = UUID.fromString(principal);
+        if (vault.properties() != null && Boolean.TRUE.equals(vault.properties().enableRbacAuthorization())) {
+            String prefix = vault.id().toLowerCase(Locale.ROOT);
+            // The client puts $filter in the URL as given: it must come encoded.
+            String filter = java.net.URLEncoder.encode("principalId eq '" + objectId + "'",
+                    java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+            return c.authorization().getRoleAssignments().listForScopeAsync(noLeadingSlash(vault.id()), filter, null, null)
+                    .filter(a -> a.scope() != null && a.id() != null
+                            && (a.scope().toLowerCase(Locale.ROOT) + "/").startsWith(prefix + "/"))
+                    .concatMap(a -> AsyncUtil.orEmptyIfNotFound(c.authorization().getRoleAssignments()
+                            .deleteByIdAsync(noLeadingSlash(a.id()))))
+                    .then();
+        }
+        List<AccessPolicyEntry> policies = vault.properties() == null ? null : vault.properties().accessPolicies();
+        boolean held = policies != null && policies.stream().anyMatch(p -> principal.equalsIgnoreCase(p.objectId()));
+        if (!held) {
+            return Mono.empty();
+        }
+        return c.keyVault().getVaults().updateAccessPolicyAsync(vaultGroup, vaultName, AccessPolicyUpdateKind.REMOVE,
+                new VaultAccessPolicyParametersInner().withProperties(new VaultAccessPolicyProperties()
+                        .withAccessPolicies(List.of(new AccessPolicyEntry()
+                                .withTenantId(vault.properties().tenantId())
+                                .withObjectId(principal)
+                                .withPermissions(new Permissions().withSecrets(List.of(SecretPermissions.GET)))))))
+                .then();
+    }
+
+    /** The authorization client puts a scope or id after a '/' of its own. */
+    private static String noLeadingSlash(String id) {
+        return id.startsWith("/") ? id.substring(1) : id;
+    }
+
+    private static void warn(Clients c, String what, String vaultId, Throwable e) {
+        CloudException ce = AzureErrors.translate(e, c.connection().redactor());
+        String vaultName = vaultId.substring(vaultId.lastIndexOf('/') + 1);
+        LOG.warning("{}: could not take its identity's access out of vault {} ({}: {}); remove it by hand",
+                what, vaultName, ce.code(), ce.getMessage());
     }
 
     @Override

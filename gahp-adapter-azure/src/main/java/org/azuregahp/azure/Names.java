@@ -9,6 +9,11 @@ final class Names {
     static final String TAG_MANAGED = "azure-gahp";
     /** The name given at create, on the resource group and on the VM or scale set. */
     static final String TAG_NAME = "azure-gahp-name";
+    /**
+     * On a scale set made with a vault secret (and its group): the vault's resource id, so that its
+     * identity's access to the vault, which lives in another group, is taken out when it goes.
+     */
+    static final String TAG_VAULT = "azure-gahp-vault";
     static final String KIND_VM = "vm";
     static final String KIND_SCALE_SET = "vmss";
     static final String KIND_NETWORK = "network";

@@ -135,4 +135,20 @@ class DeletionSchedulesTest {
         assertThat(e.code()).isEqualTo(CloudException.NOT_FOUND);
         assertThat(e.getMessage()).contains("gahp-auto").contains("could not be found");
     }
+
+    @Test
+    void aRetryAfterGivenAsAnHttpDateIsWaitedFor() throws Exception {
+        // Azure's Retry-After may be an IMF-fixdate; this one is 1 s after the (fixed) clock's now.
+        String runbook = ACCOUNT + "/runbooks/" + AutomationDeletionSchedules.RUNBOOK;
+        azure.stubFor(put(path(runbook + "/draft/content")).atPriority(1).willReturn(aResponse().withStatus(202)
+                .withHeader("Location", azure.base + "/automationop/content")
+                .withHeader("Retry-After", "Fri, 27 Nov 2026 00:00:01 GMT")));
+
+        await(azure.account().deletionSchedules().schedule(new ScheduledDeletion("pool1", "westeurope",
+                Instant.parse("2026-11-27T12:00:00Z"))));
+
+        LoggedRequest content = request("PUT", "/draft/content");
+        LoggedRequest poll = request("GET", "/automationop/content");
+        assertThat(poll.getLoggedDate().getTime() - content.getLoggedDate().getTime()).isGreaterThanOrEqualTo(950);
+    }
 }
