@@ -100,7 +100,7 @@ final class CommandLine {
                     fakeState = parsePath(v);
                     break;
                 case "fake-vm-lifetime":
-                    fakeVmLifetime = Durations.parse(v);
+                    fakeVmLifetime = positive(Durations.parse(v));
                     break;
                 case "fake-time-scale":
                     fakeTimeScale = parseInt(v, 1, 100_000);

@@ -94,8 +94,17 @@ final class Logging {
         threshold.setLevel(stderrLevel.toString());
         threshold.start();
         stderr.addFilter(threshold);
+        stderr.addFilter(new OwnLoggersOnly());
         stderr.start();
         root.addAppender(stderr);
+        // The SDKs' own loggers say a lot (a failing call logs every retry with its stack trace): into a
+        // log file at warn unless debug was asked for, and never to stderr, which the gridmanager copies
+        // into its own log (the adapter turns their failures into error results and its own lines).
+        if (!level.equals(Level.DEBUG)) {
+            for (String sdk : SDK_LOGGERS) {
+                context.getLogger(sdk).setLevel(Level.WARN);
+            }
+        }
 
         if (file == null) {
             return null;
@@ -112,6 +121,24 @@ final class Logging {
         }
         root.addAppender(fileAppender);
         return null;
+    }
+
+    /** Logger name prefixes of the libraries under the Azure adapter. */
+    static final java.util.List<String> SDK_LOGGERS = java.util.List.of("com.azure", "com.microsoft", "reactor",
+            "io.netty", "com.nimbusds", "net.minidev");
+
+    /** Passes only this project's own loggers (and anything not from the SDKs) to stderr. */
+    static final class OwnLoggersOnly extends ch.qos.logback.core.filter.Filter<ILoggingEvent> {
+        @Override
+        public ch.qos.logback.core.spi.FilterReply decide(ILoggingEvent event) {
+            String name = event.getLoggerName();
+            for (String sdk : SDK_LOGGERS) {
+                if (name.startsWith(sdk) && (name.length() == sdk.length() || name.charAt(sdk.length()) == '.')) {
+                    return ch.qos.logback.core.spi.FilterReply.DENY;
+                }
+            }
+            return ch.qos.logback.core.spi.FilterReply.NEUTRAL;
+        }
     }
 
     private static LayoutWrappingEncoder<ILoggingEvent> encoder(LoggerContext context) {

@@ -49,7 +49,7 @@ public final class Main {
         // --fake-time-scale speeds up the fake cloud's clock (and the engine's schedule checks with it).
         Clock clock = settings.cloud() == Settings.CloudKind.FAKE ? ScaledClock.of(settings.fakeTimeScale())
                 : Clock.systemUTC();
-        String home = System.getProperty("user.home", "/");
+        String home = homeDirectory();
         FileSystemLocalFiles files = new FileSystemLocalFiles(home);
 
         boolean atTerminal = isTerminal(System.console(), java.io.Console.class);
@@ -137,6 +137,18 @@ public final class Main {
         } catch (IOException e) {
             // nobody is listening
         }
+    }
+
+    /**
+     * The user's home: {@code $HOME} when set (as a shell sees it, and as people set it for a test or a
+     * service account), else Java's {@code user.home} from the password database.
+     */
+    static String homeDirectory() {
+        String env = System.getenv("HOME");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        return System.getProperty("user.home", "/");
     }
 
     /** Exits now: no shutdown hooks or stragglers can delay a prompt exit once everything is flushed. */

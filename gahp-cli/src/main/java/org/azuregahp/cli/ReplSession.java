@@ -321,7 +321,7 @@ final class ReplSession {
 
     /** People type {@code ~/azure.json}; the wire needs the full path. */
     static String expandHome(String path) {
-        String home = System.getProperty("user.home");
+        String home = Main.homeDirectory();
         if (home != null && (path.equals("~") || path.startsWith("~/"))) {
             return home + path.substring(1);
         }

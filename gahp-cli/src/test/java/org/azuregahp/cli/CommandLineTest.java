@@ -111,6 +111,8 @@ class CommandLineTest {
             "--max-in-flight     | 0         | out of range",
             "--max-in-flight     | many      | not a whole number",
             "--request-timeout   | 0         | longer than 0",
+            "--fake-vm-lifetime  | 0         | longer than 0",
+            "--fake-time-scale   | 0         | out of range",
             "--max-line-bytes    | 10        | out of range",
             "--log-level         | verbose   | error, warn, info, debug",
             "--azure-max-concurrent | 0      | out of range"})

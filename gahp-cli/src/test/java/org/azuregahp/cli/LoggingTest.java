@@ -75,6 +75,28 @@ class LoggingTest {
     }
 
     @Test
+    void theSdksOwnLoggersNeverReachStderrAndReachTheFileAtWarnUnlessDebug(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("gahp.log");
+        assertThat(Logging.configure(settings("--log", file.toString()))).isNull();
+        Logger sdk = LoggerFactory.getLogger("com.azure.core.http.policy.RetryPolicy");
+        sdk.error("sdk-error m5", new java.net.UnknownHostException("login.example"));
+        sdk.info("sdk-info m5");
+        LoggerFactory.getLogger("reactor.netty.Connection").error("netty-error m5");
+        LoggerFactory.getLogger("org.azuregahp.azure.AzureScaleSets").warn("own-warn m5");
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertThat(e).contains("own-warn m5").doesNotContain("sdk-error").doesNotContain("netty-error")
+                .doesNotContain("UnknownHostException");
+        assertThat(Files.readString(file)).contains("sdk-error m5").contains("netty-error m5")
+                .doesNotContain("sdk-info m5");
+
+        Path debugFile = dir.resolve("debug.log");
+        Logging.configure(settings("--log", debugFile.toString(), "--log-level", "debug"));
+        sdk.info("sdk-info m6");
+        assertThat(Files.readString(debugFile)).contains("sdk-info m6");
+        assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("sdk-info");
+    }
+
+    @Test
     void logLinesCarryAUtcTimestampLevelThreadLoggerAndStackTrace(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("gahp.log");
         Logging.configure(settings("--log", file.toString()));
@@ -105,7 +127,8 @@ class LoggingTest {
         LoggerFactory.getLogger("com.azure.identity.ClientSecretCredential").error("refused client 11111111-2222");
         LoggerFactory.getLogger("com.azure.core.test").warn("core still logs");
         assertThat(Files.readString(file)).doesNotContain("11111111-2222").contains("core still logs");
-        assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("11111111-2222").contains("core still logs");
+        // (SDK loggers never reach stderr at all: see theSdksOwnLoggersNeverReachStderr...)
+        assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("11111111-2222");
     }
 
     @Test

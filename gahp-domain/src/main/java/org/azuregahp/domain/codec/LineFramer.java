@@ -87,13 +87,14 @@ public final class LineFramer {
         if (overflow) {
             return;
         }
-        int room = maxLineBytes + 1 - kept;
+        long room = (long) maxLineBytes + 1 - kept;
         if (len > room) {
             overflow = true;
             return;
         }
         if (kept + len > buf.length) {
-            buf = Arrays.copyOf(buf, Math.min(maxLineBytes + 1, Math.max(buf.length * 2, kept + len)));
+            long grown = Math.max(2L * buf.length, (long) kept + len);
+            buf = Arrays.copyOf(buf, (int) Math.min(Math.min((long) maxLineBytes + 1, grown), Integer.MAX_VALUE - 8));
         }
         System.arraycopy(data, off, buf, kept, len);
         kept += len;

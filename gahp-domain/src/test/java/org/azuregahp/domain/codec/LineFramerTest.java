@@ -168,4 +168,11 @@ class LineFramerTest {
         assertThat(texts(f.feed(m, 0, m.length))).containsExactly("m\rn");
         assertThat(f.finish()).isEmpty();
     }
+
+    @Test
+    void theLargestLimitStillFramesOrdinaryLines() {
+        LineFramer f = new LineFramer(Integer.MAX_VALUE);
+        byte[] b = "VERSION\r\nQUIT\n".getBytes(StandardCharsets.UTF_8);
+        assertThat(texts(f.feed(b, 0, b.length))).containsExactly("VERSION", "QUIT");
+    }
 }

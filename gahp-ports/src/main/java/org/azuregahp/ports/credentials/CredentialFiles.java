@@ -190,9 +190,10 @@ public final class CredentialFiles {
         return out;
     }
 
+    /** Endpoints must be https: the client secret goes to the authority, tokens to Resource Manager. */
     private static void checkEndpoint(Path file, String name, String url) {
-        if (url != null && !(url.startsWith("https://") || url.startsWith("http://"))) {
-            throw fail(file, "has a " + name + " that is not an http(s) URL");
+        if (url != null && !url.regionMatches(true, 0, "https://", 0, 8)) {
+            throw fail(file, "has a " + name + " that is not an https URL");
         }
     }
 

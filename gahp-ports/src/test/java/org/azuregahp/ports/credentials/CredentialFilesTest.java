@@ -1,6 +1,7 @@
 package org.azuregahp.ports.credentials;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
@@ -157,8 +158,8 @@ class CredentialFilesTest {
         "no tenantId      | {\"clientId\": \"a\", \"clientSecret\": \"S3cr3t~Value.With-Chars_123\"}   | has no tenantId",
         "blank tenantId   | {\"clientId\": \"a\", \"tenantId\": \" \", \"clientSecret\": \"S3cr3t~Value.With-Chars_123\"} | has no tenantId",
         "no secret        | {\"clientId\": \"a\", \"tenantId\": \"b\"}                                 | neither clientSecret nor clientCertificate",
-        "bad AD endpoint  | {\"clientId\": \"a\", \"tenantId\": \"b\", \"clientSecret\": \"S3cr3t~Value.With-Chars_123\", \"activeDirectoryEndpointUrl\": \"ftp://x\"} | activeDirectoryEndpointUrl that is not an http(s) URL",
-        "bad ARM endpoint | {\"clientId\": \"a\", \"tenantId\": \"b\", \"clientSecret\": \"S3cr3t~Value.With-Chars_123\", \"resourceManagerEndpointUrl\": \"S3cr3t~Value.With-Chars_123\"} | resourceManagerEndpointUrl that is not an http(s) URL"})
+        "bad AD endpoint  | {\"clientId\": \"a\", \"tenantId\": \"b\", \"clientSecret\": \"S3cr3t~Value.With-Chars_123\", \"activeDirectoryEndpointUrl\": \"ftp://x\"} | activeDirectoryEndpointUrl that is not an https URL",
+        "bad ARM endpoint | {\"clientId\": \"a\", \"tenantId\": \"b\", \"clientSecret\": \"S3cr3t~Value.With-Chars_123\", \"resourceManagerEndpointUrl\": \"S3cr3t~Value.With-Chars_123\"} | resourceManagerEndpointUrl that is not an https URL"})
     void incompleteJsonIsRefused(String what, String text, String problem) throws IOException {
         assertThat(failure(write("incomplete.json", text)).getMessage()).contains(problem);
     }
@@ -171,7 +172,7 @@ class CredentialFilesTest {
         "lone value        | client_id a\\nS3cr3t~Value.With-Chars_123\\ntenant_id b     | line 2 is not of the form 'key value'",
         "key without value | client_id a\\ntenant_id b\\nsecret:                         | line 3 has no value for 'secret'",
         "odd key no value  | client_id a\\nS3cr3t~Value!With-Chars_123:                  | line 2 has no value for '(a key)'",
-        "bad authority     | client_id a\\ntenant_id b\\nsecret S3cr3t~Value.With-Chars_123\\nauthority S3cr3t~Value.With-Chars_123 | authority that is not an http(s) URL"})
+        "bad authority     | client_id a\\ntenant_id b\\nsecret S3cr3t~Value.With-Chars_123\\nauthority S3cr3t~Value.With-Chars_123 | authority that is not an https URL"})
     void incompleteTextIsRefused(String what, String text, String problem) throws IOException {
         assertThat(failure(write("incomplete.txt", text.replace("\\n", "\n"))).getMessage()).contains(problem);
     }
@@ -195,5 +196,15 @@ class CredentialFilesTest {
     void secretsNeverShowThemselves() {
         assertThat(new Secret(SECRET).toString()).isEqualTo("***");
         assertThat(new Secret(SECRET)).isEqualTo(new Secret(SECRET));
+    }
+
+    @Test
+    void plainHttpEndpointsAreRefusedSoTheSecretNeverTravelsInTheClear(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("http.json");
+        Files.writeString(f, "{\"clientId\": \"a\", \"tenantId\": \"b\", \"clientSecret\": \"S3cr3t~http\","
+                + " \"activeDirectoryEndpointUrl\": \"http://login.example\"}");
+        assertThatThrownBy(() -> CredentialFiles.read(f)).isInstanceOf(CloudException.class)
+                .hasMessageContaining("activeDirectoryEndpointUrl that is not an https URL")
+                .hasMessageNotContaining("S3cr3t~http");
     }
 }
