@@ -2,15 +2,10 @@ package org.azuregahp.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -369,30 +364,6 @@ class AzureWireMockBench {
 
     /** Prints the figures as Markdown and appends them to {@code bench.report} (with the date and command). */
     static void report(String title, List<String> header, List<List<String>> rows, List<String> notes) {
-        StringBuilder b = new StringBuilder();
-        b.append("\n### ").append(title).append("\n\n");
-        b.append("- Date: ").append(ZonedDateTime.now(ZoneOffset.UTC).withNano(0)
-                .format(DateTimeFormatter.ISO_LOCAL_DATE_TIME)).append(" UTC, nproc ")
-                .append(Runtime.getRuntime().availableProcessors()).append('\n');
-        b.append("- Command: `mvn -B -ntp test -pl gahp-it -Pbench -Dtest=AzureWireMockBench`\n\n");
-        b.append("| ").append(String.join(" | ", header)).append(" |\n|").append("---|".repeat(header.size())).append('\n');
-        for (List<String> r : rows) {
-            b.append("| ").append(String.join(" | ", r)).append(" |\n");
-        }
-        for (String n : notes) {
-            b.append('\n').append(n).append('\n');
-        }
-        System.out.print(b);
-        System.out.flush();
-        Path file = Path.of(System.getProperty("bench.report", "target/bench-report.md"));
-        try {
-            if (file.getParent() != null) {
-                Files.createDirectories(file.getParent());
-            }
-            Files.writeString(file, b.toString(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            System.out.println("(could not append to " + file + ": " + e.getMessage() + ")");
-        }
+        BenchReport.write(title, header, rows, notes);
     }
 }
