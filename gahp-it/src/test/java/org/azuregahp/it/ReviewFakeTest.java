@@ -72,7 +72,16 @@ class ReviewFakeTest {
             results.add(run(s, "AZURE_VM_LIST 300" + H));
             results.sort(Comparator.comparingInt(r -> Integer.parseInt(r.get(0))));
             List<String> out = new ArrayList<>();
-            results.forEach(r -> out.add(String.join(" ", r)));
+            for (List<String> r : results) {
+                // Which of two creates that drew the same free address gets it depends on which comes
+                // first, so a created VM's address is shown by its form only; everything else (faults,
+                // vmIds, lists) must repeat exactly.
+                if (r.size() == 4 && r.get(1).equals("NULL")) {
+                    assertThat(r.get(3)).matches("\\d+\\.\\d+\\.\\d+\\.\\d+");
+                    r = List.of(r.get(0), r.get(1), r.get(2), "<address>");
+                }
+                out.add(String.join(" ", r));
+            }
             return out;
         }
     }
