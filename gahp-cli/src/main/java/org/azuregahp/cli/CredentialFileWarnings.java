@@ -1,10 +1,7 @@
 package org.azuregahp.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -12,6 +9,7 @@ import org.azuregahp.ports.AccountRef;
 import org.azuregahp.ports.Cloud;
 import org.azuregahp.ports.CloudAccount;
 import org.azuregahp.ports.CloudStatistics;
+import org.azuregahp.ports.credentials.CredentialFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,10 +40,8 @@ final class CredentialFileWarnings implements Cloud {
 
     static boolean readableByOthers(String file) {
         try {
-            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(Path.of(file));
-            return permissions.contains(PosixFilePermission.GROUP_READ)
-                    || permissions.contains(PosixFilePermission.OTHERS_READ);
-        } catch (IOException | UnsupportedOperationException | InvalidPathException | SecurityException e) {
+            return CredentialFiles.readableByOthers(Path.of(file));
+        } catch (InvalidPathException e) {
             return false;
         }
     }

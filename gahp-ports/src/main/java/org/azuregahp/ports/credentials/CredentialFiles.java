@@ -201,11 +201,12 @@ public final class CredentialFiles {
         return s == null || s.isBlank() ? null : s.strip();
     }
 
-    private static boolean readableByOthers(Path file) {
+    /** Whether users other than the file's owner may read it (group or others read permission). */
+    public static boolean readableByOthers(Path file) {
         try {
             Set<PosixFilePermission> p = Files.getPosixFilePermissions(file);
             return p.contains(PosixFilePermission.OTHERS_READ) || p.contains(PosixFilePermission.GROUP_READ);
-        } catch (IOException | UnsupportedOperationException e) {
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
             return false;
         }
     }
