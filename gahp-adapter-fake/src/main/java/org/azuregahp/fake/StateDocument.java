@@ -22,9 +22,8 @@ import org.azuregahp.ports.VmCreated;
 import org.azuregahp.ports.credentials.Secret;
 
 /**
- * The state document: every subscription with its resource groups (name, location, tags) and
- * their resources (Azure {@code type}, {@code name} and properties), and the pending deletion
- * schedules. Vault secrets appear by name only: values may be seeded in a loaded document but are
+ * The state document: every resource group (its subscription, name, location, tags) with its
+ * resources (Azure {@code type}, {@code name} and properties), and the pending deletion schedules. Vault secrets appear by name only: values may be seeded in a loaded document but are
  * never written.
  */
 final class StateDocument {
@@ -34,14 +33,12 @@ final class StateDocument {
     /** The document as plain maps and lists. Under the world lock. */
     static Map<String, Object> snapshot(World world) {
         Map<String, Object> root = new LinkedHashMap<>();
-        root.put("version", 1);
-        List<Object> subs = new ArrayList<>();
+        root.put("version", 2);
+        List<Object> groups = new ArrayList<>();
         for (Subscription s : world.subscriptions.values()) {
-            Map<String, Object> sm = new LinkedHashMap<>();
-            sm.put("id", s.id);
-            List<Object> groups = new ArrayList<>();
             for (Group g : s.groups.values()) {
                 Map<String, Object> gm = new LinkedHashMap<>();
+                gm.put("subscription", s.id);
                 gm.put("name", g.name);
                 gm.put("location", g.location);
                 gm.put("tags", new LinkedHashMap<>(g.tags));
@@ -52,10 +49,8 @@ final class StateDocument {
                 gm.put("resources", resources);
                 groups.add(gm);
             }
-            sm.put("resourceGroups", groups);
-            subs.add(sm);
         }
-        root.put("subscriptions", subs);
+        root.put("resourceGroups", groups);
         List<Object> schedules = new ArrayList<>();
         for (Map<String, World.Schedule> m : world.schedules.values()) {
             for (World.Schedule d : m.values()) {
@@ -80,21 +75,16 @@ final class StateDocument {
         if (!root.isObject()) {
             throw new IllegalArgumentException("the document is not a JSON object");
         }
+        // The document's layout: one list of resource groups, each naming its subscription. (Version 1
+        // nested the groups under "subscriptions"; such files, hand-written seeds among them, still load.)
+        for (JsonNode gn : array(root, "resourceGroups", "the document")) {
+            loadGroup(world, world.subscription(text(gn, "subscription", "a resource group")), gn, mapper);
+        }
         for (JsonNode sn : array(root, "subscriptions", "the document")) {
             String subId = text(sn, "id", "a subscription");
             Subscription sub = world.subscription(subId);
             for (JsonNode gn : array(sn, "resourceGroups", "subscription " + subId)) {
-                String gname = text(gn, "name", "a resource group");
-                if (sub.group(gname) != null) {
-                    throw new IllegalArgumentException("resource group " + gname + " appears twice");
-                }
-                String where = "resource group " + gname;
-                String location = gn.hasNonNull("location") ? gn.get("location").asText() : "westeurope";
-                Group g = world.newGroup(sub.id, gname, Azure.normalizeLocation(location));
-                g.tags.putAll(stringMap(gn.get("tags"), where));
-                for (JsonNode rn : array(gn, "resources", where)) {
-                    loadResource(world, g, rn, mapper);
-                }
+                loadGroup(world, sub, gn, mapper);
             }
         }
         world.markLentGroups();
@@ -104,6 +94,20 @@ final class StateDocument {
             String rg = text(dn, "resourceGroup", "a deletion schedule");
             Instant at = instant(text(dn, "at", "a deletion schedule"), "the deletion schedule of " + rg);
             world.schedule(sub, rg, dn.hasNonNull("location") ? dn.get("location").asText() : null, at);
+        }
+    }
+
+    private static void loadGroup(World world, Subscription sub, JsonNode gn, ObjectMapper mapper) {
+        String gname = text(gn, "name", "a resource group");
+        if (sub.group(gname) != null) {
+            throw new IllegalArgumentException("resource group " + gname + " appears twice");
+        }
+        String where = "resource group " + gname;
+        String location = gn.hasNonNull("location") ? gn.get("location").asText() : "westeurope";
+        Group g = world.newGroup(sub.id, gname, Azure.normalizeLocation(location));
+        g.tags.putAll(stringMap(gn.get("tags"), where));
+        for (JsonNode rn : array(gn, "resources", where)) {
+            loadResource(world, g, rn, mapper);
         }
     }
 

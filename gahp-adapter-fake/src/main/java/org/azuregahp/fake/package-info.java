@@ -43,14 +43,15 @@
  *
  * <h2>State document</h2>
  * <pre>
- * {"version": 1,
- *  "subscriptions": [{"id": "...", "resourceGroups": [{"name": "...", "location": "westeurope",
+ * {"version": 2,
+ *  "resourceGroups": [{"subscription": "...", "name": "...", "location": "westeurope",
  *      "tags": {...}, "resources": [{"type": "Microsoft.Compute/virtualMachines", "name": "...",
- *          "vmId": "...", "provisioningState": "succeeded", "powerState": "running", ...}, ...]}]}],
+ *          "vmId": "...", "provisioningState": "succeeded", "powerState": "running", ...}, ...]}],
  *  "deletionSchedules": [{"subscription": "...", "resourceGroup": "...", "location": "...",
  *      "at": "2026-11-27T10:00:00Z"}]}
  * </pre>
- * Vaults list {@code "secrets"} by name; a loaded document may give {@code {"name": ..., "value": ...}}
+ * (A version 1 document, with the groups nested under {@code "subscriptions": [{"id": ...,
+ * "resourceGroups": [...]}]}, still loads.) Vaults list {@code "secrets"} by name; a loaded document may give {@code {"name": ..., "value": ...}}
  * objects to seed values, which are kept in memory and never written back. Operations under way
  * when the document was written count as finished when it is loaded; at close, operations under way
  * run their remaining steps at once (or undo what they made when drawn to fail), so the document

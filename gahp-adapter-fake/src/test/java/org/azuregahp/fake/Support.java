@@ -85,12 +85,13 @@ final class Support {
 
     /** The resource groups of a subscription in the state document. */
     static JsonNode groups(JsonNode state, String subscription) {
-        for (JsonNode s : state.get("subscriptions")) {
-            if (s.get("id").asText().equals(subscription)) {
-                return s.get("resourceGroups");
+        com.fasterxml.jackson.databind.node.ArrayNode out = JSON.createArrayNode();
+        for (JsonNode g : state.get("resourceGroups")) {
+            if (g.get("subscription").asText().equals(subscription)) {
+                out.add(g);
             }
         }
-        return JSON.createArrayNode();
+        return out;
     }
 
     /** A clock tests move by hand. */

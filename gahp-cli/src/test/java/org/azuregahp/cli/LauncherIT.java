@@ -88,7 +88,7 @@ class LauncherIT {
         assertThat(out.readLine()).isNull();
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(err).doesNotContain("Exception").doesNotContain("\tat ");
-        assertThat(Files.readString(state)).contains("subscriptions");
+        assertThat(Files.readString(state)).contains("resourceGroups");
         in.close();
     }
 

@@ -201,7 +201,7 @@ class StdioServerTest {
         assertThat(server.get(5, TimeUnit.SECONDS)).isZero();
         // the create may or may not have finished before QUIT; the document exists either way
         assertThat(state).exists();
-        assertThat(Files.readString(state)).contains("subscriptions");
+        assertThat(Files.readString(state)).contains("resourceGroups");
     }
 
     @Test

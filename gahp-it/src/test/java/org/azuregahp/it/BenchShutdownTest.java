@@ -43,7 +43,7 @@ class BenchShutdownTest {
                     ms.add((System.nanoTime() - t0) / 1e6);
                     assertThat(gahp.exitValue()).as(how).isZero();
                 }
-                assertThat(RobustSupport.readState(state).path("version").asInt()).isEqualTo(1);
+                assertThat(RobustSupport.readState(state).path("version").asInt()).isEqualTo(2);
             }
             double median = BenchReport.median(ms);
             double max = ms.stream().mapToDouble(Double::doubleValue).max().orElse(0);

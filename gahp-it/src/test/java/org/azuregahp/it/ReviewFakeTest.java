@@ -35,12 +35,13 @@ class ReviewFakeTest {
 
     static JsonNode groups(Path state) throws Exception {
         JsonNode doc = new ObjectMapper().readTree(Files.readString(state));
-        for (JsonNode s : doc.path("subscriptions")) {
-            if (s.path("id").asText().equals(SUB)) {
-                return s.path("resourceGroups");
+        com.fasterxml.jackson.databind.node.ArrayNode out = new ObjectMapper().createArrayNode();
+        for (JsonNode g : doc.path("resourceGroups")) {
+            if (g.path("subscription").asText().equals(SUB)) {
+                out.add(g);
             }
         }
-        return new ObjectMapper().createArrayNode();
+        return out;
     }
 
     /** 30 creates, then deletes and a list, each batch written in one go; the result lines sorted by id. */

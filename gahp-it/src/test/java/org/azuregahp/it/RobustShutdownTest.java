@@ -56,7 +56,7 @@ class RobustShutdownTest {
             RobustSupport.assertNoStackTraces(gahp.stderr());
         }
         JsonNode doc = RobustSupport.readState(state);
-        assertThat(doc.path("version").asInt()).as("%s: state file is whole JSON", how).isEqualTo(1);
-        assertThat(doc.path("subscriptions").isArray()).isTrue();
+        assertThat(doc.path("version").asInt()).as("%s: state file is whole JSON", how).isEqualTo(2);
+        assertThat(doc.path("resourceGroups").isArray()).isTrue();
     }
 }

@@ -83,13 +83,11 @@ final class RobustSupport {
     /** Resource groups of the test subscription in a state document: name to resource list. */
     static Map<String, List<JsonNode>> groups(JsonNode state) {
         Map<String, List<JsonNode>> out = new LinkedHashMap<>();
-        for (JsonNode sub : state.path("subscriptions")) {
-            assertThat(sub.path("id").asText()).isEqualTo(SUB);
-            for (JsonNode g : sub.path("resourceGroups")) {
-                List<JsonNode> rs = new ArrayList<>();
-                g.path("resources").forEach(rs::add);
-                out.put(g.path("name").asText(), rs);
-            }
+        for (JsonNode g : state.path("resourceGroups")) {
+            assertThat(g.path("subscription").asText()).isEqualTo(SUB);
+            List<JsonNode> rs = new ArrayList<>();
+            g.path("resources").forEach(rs::add);
+            out.put(g.path("name").asText(), rs);
         }
         return out;
     }

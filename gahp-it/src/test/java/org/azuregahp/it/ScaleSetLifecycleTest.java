@@ -25,7 +25,10 @@ class ScaleSetLifecycleTest {
     @TempDir
     Path tmp;
 
-    /** A state file holding a vault {@code condorvault} (resource group {@code vaults}) with one secret. */
+    /**
+     * A state file holding a vault {@code condorvault} (resource group {@code vaults}) with one secret,
+     * written in the document's version-1 layout (groups under their subscription), which still loads.
+     */
     Path seededState() throws Exception {
         Path state = tmp.resolve("state.json");
         Files.writeString(state, """
@@ -41,10 +44,8 @@ class ScaleSetLifecycleTest {
     static List<String> groupNames(Path state) throws Exception {
         JsonNode doc = new ObjectMapper().readTree(Files.readString(state));
         List<String> names = new ArrayList<>();
-        for (JsonNode s : doc.path("subscriptions")) {
-            for (JsonNode g : s.path("resourceGroups")) {
-                names.add(g.path("name").asText());
-            }
+        for (JsonNode g : doc.path("resourceGroups")) {
+            names.add(g.path("name").asText());
         }
         return names;
     }
