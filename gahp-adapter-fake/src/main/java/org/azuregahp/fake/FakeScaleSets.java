@@ -188,51 +188,25 @@ final class FakeScaleSets implements ScaleSets {
 
     @Override
     public CompletionStage<Void> delete(ResourceRef ref) {
-        return runner.run(new Runner.Op<Void>(Azure.OpKind.CHANGE, 0, 1) {
-            Group g;
-            Vmss vmss;
+        return runner.run(new GroupDeletion<Vmss>(world, subscription, ref, "vmss", Model.VMSS,
+                "the virtual machine scale set") {
             String prev;
 
-            {
-                key = "vmss-delete|" + Model.key(subscription) + "|" + Model.key(ref.toString());
+            @Override
+            Vmss find(Group group, String name) {
+                return group.vmss(name);
             }
 
             @Override
-            CompletionStage<Void> step(int i) {
-                if (i == 0) {
-                    String group = ref.groupOrName();
-                    g = world.group(subscription, group);
-                    vmss = g == null ? null : g.vmss(ref.name());
-                    boolean creating = vmss == null && g != null && "vmss".equals(g.ownerKind)
-                            && g.creation != null && !g.creation.isDone()
-                            && Model.key(g.name).equals(Model.key(ref.name()));
-                    if (vmss == null && !creating) {
-                        throw Azure.resourceNotFound(Model.VMSS, ref.name(), group, "the virtual machine scale set");
-                    }
-                    if (g.deleting()) {
-                        return g.deletion.copy();
-                    }
-                    world.checkNotUsedElsewhere(g);
-                    g.deletion = self;
-                    if (vmss != null) {
-                        prev = vmss.provisioningState;
-                        vmss.provisioningState = "deleting";
-                    }
-                    world.changed();
-                    return null;
-                }
-                world.removeGroup(g);
-                return CompletableFuture.completedFuture(null);
+            void markDeleting(Vmss vmss) {
+                prev = vmss.provisioningState;
+                vmss.provisioningState = "deleting";
             }
 
             @Override
-            void rollback() {
-                if (g != null && g.deletion == self) {
-                    g.deletion = null;
-                    if (vmss != null && "deleting".equals(vmss.provisioningState)) {
-                        vmss.provisioningState = prev;
-                    }
-                    world.changed();
+            void unmark(Vmss vmss) {
+                if ("deleting".equals(vmss.provisioningState)) {
+                    vmss.provisioningState = prev;
                 }
             }
         });

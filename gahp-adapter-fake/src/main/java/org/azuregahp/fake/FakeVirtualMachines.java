@@ -166,57 +166,28 @@ final class FakeVirtualMachines implements VirtualMachines {
 
     @Override
     public CompletionStage<Void> delete(ResourceRef ref) {
-        return runner.run(new Runner.Op<Void>(Azure.OpKind.CHANGE, 0, 1) {
-            Group g;
-            Vm vm;
+        return runner.run(new GroupDeletion<Vm>(world, subscription, ref, "vm", Model.VM, "the virtual machine") {
             String prevProvisioning;
             String prevPower;
 
-            {
-                key = "vm-delete|" + Model.key(subscription) + "|" + Model.key(ref.toString());
+            @Override
+            Vm find(Group group, String name) {
+                return group.vm(name);
             }
 
             @Override
-            CompletionStage<Void> step(int i) {
-                if (i == 0) {
-                    String group = ref.groupOrName();
-                    g = world.group(subscription, group);
-                    if (g == null) {
-                        throw Azure.resourceNotFound(Model.VM, ref.name(), group, "the virtual machine");
-                    }
-                    vm = g.vm(ref.name());
-                    boolean creating = vm == null && "vm".equals(g.ownerKind) && g.creation != null
-                            && !g.creation.isDone() && Model.key(g.name).equals(Model.key(ref.name()));
-                    if (vm == null && !creating) {
-                        throw Azure.resourceNotFound(Model.VM, ref.name(), g.name, "the virtual machine");
-                    }
-                    if (g.deleting()) {
-                        return g.deletion.copy();
-                    }
-                    world.checkNotUsedElsewhere(g);
-                    g.deletion = self;
-                    if (vm != null) {
-                        prevProvisioning = vm.provisioningState;
-                        prevPower = vm.powerState;
-                        vm.provisioningState = "deleting";
-                        vm.powerState = "deallocating";
-                    }
-                    world.changed();
-                    return null;
-                }
-                world.removeGroup(g);
-                return CompletableFuture.completedFuture(null);
+            void markDeleting(Vm vm) {
+                prevProvisioning = vm.provisioningState;
+                prevPower = vm.powerState;
+                vm.provisioningState = "deleting";
+                vm.powerState = "deallocating";
             }
 
             @Override
-            void rollback() {
-                if (g != null && g.deletion == self) {
-                    g.deletion = null;
-                    if (vm != null && "deleting".equals(vm.provisioningState)) {
-                        vm.provisioningState = prevProvisioning;
-                        vm.powerState = prevPower;
-                    }
-                    world.changed();
+            void unmark(Vm vm) {
+                if ("deleting".equals(vm.provisioningState)) {
+                    vm.provisioningState = prevProvisioning;
+                    vm.powerState = prevPower;
                 }
             }
         });
