@@ -39,7 +39,7 @@ final class StdioServer {
         ProtocolWriter writer = new ProtocolWriter(out, shutdownRef);
         // The banner first, before the cloud adapter and the engine (command table, threads) exist.
         // Nothing is read before both are ready, so the engine's own start() is not needed.
-        writer.writeLine(Banner.of(build.version(), build.buildDate(), BuildInfo.DESCRIPTION));
+        writer.writeLine(GahpEngine.banner(build.version(), build.buildDate(), BuildInfo.DESCRIPTION));
         lifecycle.afterBanner();
         EngineConfig config = Wiring.engineConfig(settings, build);
 

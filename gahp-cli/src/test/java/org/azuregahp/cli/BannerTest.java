@@ -20,7 +20,8 @@ class BannerTest {
         EngineConfig config = Wiring.engineConfig(settings, BuildInfo.load());
         try (FakeCloud cloud = FakeCloud.builder().build()) {
             GahpEngine engine = new GahpEngine(config, cloud, LocalFiles.NONE, Clock.systemUTC(), line -> { });
-            assertThat(Banner.of(config)).isEqualTo(engine.banner()).hasSizeLessThan(150);
+            assertThat(GahpEngine.banner(config.version(), config.buildDate(), config.description()))
+                    .isEqualTo(engine.banner()).hasSizeLessThan(150);
             engine.shutdown();
         }
     }

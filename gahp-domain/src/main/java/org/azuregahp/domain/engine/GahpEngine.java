@@ -103,8 +103,7 @@ public final class GahpEngine {
         this.out = Objects.requireNonNull(out, "out");
         this.parser = new CommandParser(CommandTable.standard(), clock);
         this.handlers = new Handlers(cloud, Objects.requireNonNull(files, "files"));
-        this.banner = "$GahpVersion: " + cfg.version() + " " + cfg.buildDate() + " "
-                + GahpCodec.escape(cfg.description()) + " $";
+        this.banner = banner(cfg.version(), cfg.buildDate(), cfg.description());
         this.versionText = "$GahpVersion: " + cfg.version() + " " + cfg.buildDate() + " " + cfg.description() + " $";
         if (ResultEncoder.utf8Length(banner) >= 150) {
             throw new IllegalArgumentException("the banner must be shorter than 150 bytes; shorten the description");
@@ -126,6 +125,14 @@ public final class GahpEngine {
     /** {@code $GahpVersion: 1.0.0 Nov 27 2026 azure-gahp\ (Java) $}. */
     public String banner() {
         return banner;
+    }
+
+    /**
+     * The banner for these parts, computable before any engine exists (a front end writes it the
+     * moment the process starts, before it builds the cloud adapter and the engine).
+     */
+    public static String banner(String version, String buildDate, String description) {
+        return "$GahpVersion: " + version + " " + buildDate + " " + GahpCodec.escape(description) + " $";
     }
 
     /** The caller's {@code CONDOR_VERSION} text, or null before it sent one. */
