@@ -50,11 +50,11 @@ final class AutomationDeletionSchedules implements DeletionSchedules {
             "Write-Output \"deleted $ResourceGroupName\"",
             "");
 
-    private final Ops ops;
+    private final SdkCalls ops;
     private final Clock clock;
     private final ConcurrentHashMap<String, CompletableFuture<Map<String, Object>>> runbooks = new ConcurrentHashMap<>();
 
-    AutomationDeletionSchedules(Ops ops, Clock clock) {
+    AutomationDeletionSchedules(SdkCalls ops, Clock clock) {
         this.ops = ops;
         this.clock = clock;
     }

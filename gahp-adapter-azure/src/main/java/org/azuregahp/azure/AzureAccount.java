@@ -10,13 +10,13 @@ import org.azuregahp.ports.VirtualMachines;
 /** The capabilities of one (credential file version, subscription); every client inside is lazy. */
 final class AzureAccount implements CloudAccount {
     private final Connection connection;
-    private final Ops ops;
+    private final SdkCalls ops;
     private final AzureVirtualMachines virtualMachines;
     private final ScaleSets scaleSets;
     private final SecretVaults secretVaults;
     private final DeletionSchedules deletionSchedules;
 
-    AzureAccount(Connection connection, Ops ops, SharedNetworks networks, java.time.Clock clock) {
+    AzureAccount(Connection connection, SdkCalls ops, SharedNetworks networks, java.time.Clock clock) {
         this.connection = connection;
         this.ops = ops;
         this.virtualMachines = new AzureVirtualMachines(ops, networks);

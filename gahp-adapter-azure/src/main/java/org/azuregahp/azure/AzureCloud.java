@@ -81,7 +81,7 @@ public final class AzureCloud implements Cloud {
         Connection connection = connection(ref.credentialFile());
         return accounts.compute(ref, (k, existing) -> existing != null && existing.connection() == connection
                 ? existing
-                : new AzureAccount(connection, new Ops(new Clients(connection, ref.subscription(), throttled),
+                : new AzureAccount(connection, new SdkCalls(new Clients(connection, ref.subscription(), throttled),
                         limiters.computeIfAbsent(ref.subscription(),
                                 s -> new Limiter(settings.maxConcurrentPerSubscription())),
                         executor, connection.settings().operationDeadline()), networks, clock));

@@ -86,11 +86,11 @@ final class AzureScaleSets implements ScaleSets {
     static final String SECRET_DIR_LINUX = "/root/.azure-gahp/secrets";
     private static final ClientLogger LOG = new ClientLogger(AzureScaleSets.class);
 
-    private final Ops ops;
+    private final SdkCalls ops;
     private final SharedNetworks networks;
     private final DeletionSchedules schedules;
 
-    AzureScaleSets(Ops ops, SharedNetworks networks, DeletionSchedules schedules) {
+    AzureScaleSets(SdkCalls ops, SharedNetworks networks, DeletionSchedules schedules) {
         this.ops = ops;
         this.networks = networks;
         this.schedules = schedules;

@@ -42,9 +42,9 @@ final class AzureSecretVaults implements SecretVaults {
     private static final Set<String> STANDARD_VAULT_DOMAINS = Set.of("vault.azure.net", "vault.azure.cn",
             "vault.usgovcloudapi.net", "vault.microsoftazure.de", "managedhsm.azure.net");
 
-    private final Ops ops;
+    private final SdkCalls ops;
 
-    AzureSecretVaults(Ops ops) {
+    AzureSecretVaults(SdkCalls ops) {
         this.ops = ops;
     }
 

@@ -49,10 +49,10 @@ final class AzureVirtualMachines implements VirtualMachines {
     /** Longest result line we hand back: the gridmanager reads lines into a buffer of about 500 KB. */
     static final int MAX_LIST_BYTES = 400_000;
 
-    private final Ops ops;
+    private final SdkCalls ops;
     private final SharedNetworks networks;
 
-    AzureVirtualMachines(Ops ops, SharedNetworks networks) {
+    AzureVirtualMachines(SdkCalls ops, SharedNetworks networks) {
         this.ops = ops;
         this.networks = networks;
     }

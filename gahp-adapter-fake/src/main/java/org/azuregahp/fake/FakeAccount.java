@@ -8,16 +8,16 @@ import org.azuregahp.ports.ScaleSets;
 import org.azuregahp.ports.SecretVaults;
 import org.azuregahp.ports.VirtualMachines;
 
-/** One subscription of the fake cloud. Cheap: the state lives in the {@link World}. */
+/** One subscription of the fake cloud. Cheap: the state lives in the {@link CloudState}. */
 final class FakeAccount implements CloudAccount {
-    private final Runner runner;
+    private final StepScheduler runner;
     private final String subscriptionKey;
     private final VirtualMachines vms;
     private final ScaleSets scaleSets;
     private final SecretVaults vaults;
     private final DeletionSchedules schedules;
 
-    FakeAccount(World world, Runner runner, String subscription) {
+    FakeAccount(CloudState world, StepScheduler runner, String subscription) {
         this.runner = runner;
         this.subscriptionKey = Model.key(subscription);
         this.vms = new FakeVirtualMachines(world, runner, subscription);
@@ -28,7 +28,7 @@ final class FakeAccount implements CloudAccount {
 
     @Override
     public CompletionStage<Void> ping() {
-        return runner.run(new Runner.Op<Void>(Azure.OpKind.READ, 1) {
+        return runner.run(new StepScheduler.Op<Void>(AzureRules.OpKind.READ, 1) {
             {
                 key = "ping|" + subscriptionKey;
             }

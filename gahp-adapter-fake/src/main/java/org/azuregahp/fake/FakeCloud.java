@@ -66,8 +66,8 @@ public final class FakeCloud implements Cloud {
         }
     }
 
-    private final World world;
-    private final Runner runner;
+    private final CloudState world;
+    private final StepScheduler runner;
     private final ScheduledThreadPoolExecutor scheduler;
     private final Path stateFile;
     private final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -80,7 +80,7 @@ public final class FakeCloud implements Cloud {
     }
 
     private FakeCloud(Options options, Clock clock) {
-        this.world = new World(clock, options.failureRate(), options.seed(), options.vmLifetime());
+        this.world = new CloudState(clock, options.failureRate(), options.seed(), options.vmLifetime());
         this.stateFile = options.stateFile();
         if (stateFile != null && Files.exists(stateFile)) {
             load(stateFile);
@@ -93,7 +93,7 @@ public final class FakeCloud implements Cloud {
         });
         scheduler.setRemoveOnCancelPolicy(true);
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        this.runner = new Runner(world, scheduler, options.latency().toNanos());
+        this.runner = new StepScheduler(world, scheduler, options.latency().toNanos());
         scheduler.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
         if (stateFile != null) {
             scheduler.scheduleWithFixedDelay(this::writeIfChanged, 250, 250, TimeUnit.MILLISECONDS);
@@ -295,11 +295,11 @@ public final class FakeCloud implements Cloud {
         synchronized (world) {
             Vault v = world.vaults.get(Model.key(vaultName));
             if (v == null) {
-                Azure.checkVaultName(vaultName);
-                String loc = Azure.checkLocation(location);
+                AzureRules.checkVaultName(vaultName);
+                String loc = AzureRules.checkLocation(location);
                 Group g = world.group(subscription, resourceGroup);
                 if (g == null) {
-                    Azure.checkResourceGroupName(resourceGroup);
+                    AzureRules.checkResourceGroupName(resourceGroup);
                     g = world.newGroup(subscription, resourceGroup, loc);
                 }
                 v = new Vault(g.subscription, g.name, vaultName);

@@ -10,11 +10,11 @@ import org.azuregahp.ports.ScheduledDeletion;
  * the cloud's clock) it is deleted if it exists and the schedule goes away either way.
  */
 final class FakeDeletionSchedules implements DeletionSchedules {
-    private final World world;
-    private final Runner runner;
+    private final CloudState world;
+    private final StepScheduler runner;
     private final String subscription;
 
-    FakeDeletionSchedules(World world, Runner runner, String subscription) {
+    FakeDeletionSchedules(CloudState world, StepScheduler runner, String subscription) {
         this.world = world;
         this.runner = runner;
         this.subscription = subscription;
@@ -22,11 +22,11 @@ final class FakeDeletionSchedules implements DeletionSchedules {
 
     @Override
     public CompletionStage<Void> schedule(ScheduledDeletion deletion) {
-        Runner.Op<Void> op = new Runner.Op<>(Azure.OpKind.CHANGE, 1) {
+        StepScheduler.Op<Void> op = new StepScheduler.Op<>(AzureRules.OpKind.CHANGE, 1) {
             @Override
             CompletionStage<Void> step(int i) {
-                Azure.checkResourceGroupName(deletion.resourceGroup());
-                String location = deletion.location() == null ? null : Azure.checkLocation(deletion.location());
+                AzureRules.checkResourceGroupName(deletion.resourceGroup());
+                String location = deletion.location() == null ? null : AzureRules.checkLocation(deletion.location());
                 world.schedule(subscription, deletion.resourceGroup(), location, deletion.at());
                 return CompletableFuture.completedFuture(null);
             }
@@ -38,7 +38,7 @@ final class FakeDeletionSchedules implements DeletionSchedules {
 
     @Override
     public CompletionStage<Void> cancel(String resourceGroup) {
-        return runner.run(new Runner.Op<Void>(Azure.OpKind.CHANGE, 1) {
+        return runner.run(new StepScheduler.Op<Void>(AzureRules.OpKind.CHANGE, 1) {
             {
                 key = "unschedule|" + Model.key(subscription) + "|" + Model.key(resourceGroup);
             }

@@ -33,11 +33,11 @@ final class FakeScaleSets implements ScaleSets {
     static final int MAX_CAPACITY = 1000;
     static final int SINGLE_PLACEMENT_GROUP_MAX = 100;
 
-    private final World world;
-    private final Runner runner;
+    private final CloudState world;
+    private final StepScheduler runner;
     private final String subscription;
 
-    FakeScaleSets(World world, Runner runner, String subscription) {
+    FakeScaleSets(CloudState world, StepScheduler runner, String subscription) {
         this.world = world;
         this.runner = runner;
         this.subscription = subscription;
@@ -55,9 +55,9 @@ final class FakeScaleSets implements ScaleSets {
 
     @Override
     public CompletionStage<Void> create(ScaleSetSpec spec) {
-        String fingerprint = Azure.fingerprint(spec.machine(), spec.capacity(), spec.secret());
+        String fingerprint = AzureRules.fingerprint(spec.machine(), spec.capacity(), spec.secret());
         String name = spec.name();
-        Runner.Op<Void> op = new Runner.Op<>(Azure.OpKind.CREATE, 0, 0, 0, 1) {
+        StepScheduler.Op<Void> op = new StepScheduler.Op<>(AzureRules.OpKind.CREATE, 0, 0, 0, 1) {
             Group g;
             Vmss vmss;
             Network network;
@@ -65,7 +65,7 @@ final class FakeScaleSets implements ScaleSets {
             @Override
             CompletionStage<Void> step(int i) {
                 if (i == 0) {
-                    Azure.checkMachine(spec.machine());
+                    AzureRules.checkMachine(spec.machine());
                     checkCapacity(name, spec.capacity());
                     Group existing = world.group(subscription, name);
                     if (existing != null) {
@@ -79,7 +79,7 @@ final class FakeScaleSets implements ScaleSets {
                     if (spec.secret() != null) {
                         FakeSecretVaults.requireSecret(world, subscription, spec.secret());
                     }
-                    g = world.newGroup(subscription, name, Azure.normalizeLocation(spec.machine().location()));
+                    g = world.newGroup(subscription, name, AzureRules.normalizeLocation(spec.machine().location()));
                     g.tags.put(Model.NAME_TAG, name);
                     g.ownerKind = "vmss";
                     g.fingerprint = fingerprint;
@@ -104,15 +104,15 @@ final class FakeScaleSets implements ScaleSets {
                     return null;
                 }
                 if (g.removed) {
-                    throw Azure.canceled(g.name);
+                    throw AzureRules.canceled(g.name);
                 }
                 if (i == 1) {
                     if (spec.secret() != null) {
                         Vault vault = FakeSecretVaults.requireSecret(world, subscription, spec.secret());
                         Res identity = new Res(Model.IDENTITY, name + "-identity");
-                        String principal = World.newGuid(random);
+                        String principal = CloudState.newGuid(random);
                         identity.props.put("principalId", principal);
-                        identity.props.put("clientId", World.newGuid(random));
+                        identity.props.put("clientId", CloudState.newGuid(random));
                         VaultSecretRef s = spec.secret();
                         identity.props.put("secretAccess", Model.id(vault.subscription, vault.group, Model.VAULT,
                                 vault.name) + "/secrets/" + s.secretName());
@@ -126,7 +126,7 @@ final class FakeScaleSets implements ScaleSets {
                     vmss = new Vmss(name);
                     vmss.displayName = name;
                     vmss.location = g.location;
-                    vmss.size = Azure.checkSize(spec.machine().size(), g.location).name();
+                    vmss.size = AzureRules.checkSize(spec.machine().size(), g.location).name();
                     vmss.osType = spec.machine().effectiveOsType() == OsType.WINDOWS ? "Windows" : "Linux";
                     vmss.capacity = spec.capacity();
                     vmss.singlePlacementGroup = spec.capacity() <= SINGLE_PLACEMENT_GROUP_MAX;
@@ -178,10 +178,10 @@ final class FakeScaleSets implements ScaleSets {
         Group g = world.group(subscription, group);
         Vmss vmss = g == null ? null : g.vmss(ref.name());
         if (vmss == null) {
-            throw Azure.resourceNotFound(Model.VMSS, ref.name(), group, "the virtual machine scale set");
+            throw AzureRules.resourceNotFound(Model.VMSS, ref.name(), group, "the virtual machine scale set");
         }
         if (g.deleting()) {
-            throw Azure.groupBeingDeleted(g.name);
+            throw AzureRules.groupBeingDeleted(g.name);
         }
         return vmss;
     }
@@ -213,9 +213,9 @@ final class FakeScaleSets implements ScaleSets {
     }
 
     /** start, stop, restart and scale: mark the change at once, finish it at the latency, undo on failure. */
-    private CompletionStage<Void> change(ResourceRef ref, Azure.OpKind kind, Integer newCapacity,
+    private CompletionStage<Void> change(ResourceRef ref, AzureRules.OpKind kind, Integer newCapacity,
             String transitional, String target, String what) {
-        Runner.Op<Void> op = new Runner.Op<>(kind, 0, 1) {
+        StepScheduler.Op<Void> op = new StepScheduler.Op<>(kind, 0, 1) {
             Vmss vmss;
             List<Instance> before;
             int capacityBefore;
@@ -298,27 +298,27 @@ final class FakeScaleSets implements ScaleSets {
 
     @Override
     public CompletionStage<Void> start(ResourceRef scaleSet) {
-        return change(scaleSet, Azure.OpKind.GROW, null, "starting", "running", "vmss-start");
+        return change(scaleSet, AzureRules.OpKind.GROW, null, "starting", "running", "vmss-start");
     }
 
     @Override
     public CompletionStage<Void> stop(ResourceRef scaleSet) {
-        return change(scaleSet, Azure.OpKind.CHANGE, null, "deallocating", "deallocated", "vmss-stop");
+        return change(scaleSet, AzureRules.OpKind.CHANGE, null, "deallocating", "deallocated", "vmss-stop");
     }
 
     @Override
     public CompletionStage<Void> restart(ResourceRef scaleSet) {
-        return change(scaleSet, Azure.OpKind.GROW, null, "starting", "running", "vmss-restart");
+        return change(scaleSet, AzureRules.OpKind.GROW, null, "starting", "running", "vmss-restart");
     }
 
     @Override
     public CompletionStage<Void> scale(ResourceRef scaleSet, int capacity) {
-        return change(scaleSet, Azure.OpKind.GROW, capacity, null, null, "vmss-scale-" + capacity);
+        return change(scaleSet, AzureRules.OpKind.GROW, capacity, null, null, "vmss-scale-" + capacity);
     }
 
     @Override
     public CompletionStage<List<ScaleSetStatus>> list(String name) {
-        return runner.run(new Runner.Op<List<ScaleSetStatus>>(Azure.OpKind.READ, 0, 1) {
+        return runner.run(new StepScheduler.Op<List<ScaleSetStatus>>(AzureRules.OpKind.READ, 0, 1) {
             List<ScaleSetStatus> answer;
 
             {

@@ -14,18 +14,18 @@ import org.azuregahp.ports.VaultSpec;
  * by {@link #createVault} lives in a resource group named after it.
  */
 final class FakeSecretVaults implements SecretVaults {
-    private final World world;
-    private final Runner runner;
+    private final CloudState world;
+    private final StepScheduler runner;
     private final String subscription;
 
-    FakeSecretVaults(World world, Runner runner, String subscription) {
+    FakeSecretVaults(CloudState world, StepScheduler runner, String subscription) {
         this.world = world;
         this.runner = runner;
         this.subscription = subscription;
     }
 
     /** The vault holding the secret, or NOT_FOUND naming the vault or the secret. Under the world lock. */
-    static Vault requireSecret(World world, String subscription, VaultSecretRef ref) {
+    static Vault requireSecret(CloudState world, String subscription, VaultSecretRef ref) {
         Vault v = world.vaults.get(Model.key(ref.vaultName()));
         if (v == null || !v.subscription.equalsIgnoreCase(subscription) || !v.group.equalsIgnoreCase(ref.resourceGroup())) {
             throw CloudException.notFound("Vault '" + ref.vaultName() + "' could not be found in resource group '"
@@ -40,7 +40,7 @@ final class FakeSecretVaults implements SecretVaults {
 
     @Override
     public CompletionStage<Void> checkSecret(VaultSecretRef secret) {
-        return runner.run(new Runner.Op<Void>(Azure.OpKind.READ, 1) {
+        return runner.run(new StepScheduler.Op<Void>(AzureRules.OpKind.READ, 1) {
             {
                 key = "secret-check|" + Model.key(subscription) + "|" + Model.key(secret.resourceGroup()) + "|"
                         + Model.key(secret.vaultName()) + "|" + Model.key(secret.secretName());
@@ -56,13 +56,13 @@ final class FakeSecretVaults implements SecretVaults {
 
     @Override
     public CompletionStage<Void> createVault(VaultSpec spec) {
-        Runner.Op<Void> op = new Runner.Op<>(Azure.OpKind.CHANGE, 1) {
+        StepScheduler.Op<Void> op = new StepScheduler.Op<>(AzureRules.OpKind.CHANGE, 1) {
             @Override
             CompletionStage<Void> step(int i) {
-                Azure.checkVaultName(spec.name());
-                String location = Azure.checkLocation(spec.location());
-                String sku = Azure.checkVaultSku(spec.sku());
-                spec.principals().forEach(Azure::checkObjectId);
+                AzureRules.checkVaultName(spec.name());
+                String location = AzureRules.checkLocation(spec.location());
+                String sku = AzureRules.checkVaultSku(spec.sku());
+                spec.principals().forEach(AzureRules::checkObjectId);
                 Vault existing = world.vaults.get(Model.key(spec.name()));
                 if (existing != null) {
                     if (!existing.subscription.equalsIgnoreCase(subscription)) {
@@ -81,7 +81,7 @@ final class FakeSecretVaults implements SecretVaults {
                 }
                 Group g = world.group(subscription, spec.name());
                 if (g != null && g.deleting()) {
-                    throw Azure.groupBeingDeleted(g.name);
+                    throw AzureRules.groupBeingDeleted(g.name);
                 }
                 if (g == null) {
                     g = world.newGroup(subscription, spec.name(), location);

@@ -23,11 +23,11 @@ import org.azuregahp.ports.VmStatus;
 
 /** Single VMs, each in a resource group of its own. */
 final class FakeVirtualMachines implements VirtualMachines {
-    private final World world;
-    private final Runner runner;
+    private final CloudState world;
+    private final StepScheduler runner;
     private final String subscription;
 
-    FakeVirtualMachines(World world, Runner runner, String subscription) {
+    FakeVirtualMachines(CloudState world, StepScheduler runner, String subscription) {
         this.world = world;
         this.runner = runner;
         this.subscription = subscription;
@@ -39,8 +39,8 @@ final class FakeVirtualMachines implements VirtualMachines {
 
     @Override
     public CompletionStage<VmCreated> create(MachineSpec spec) {
-        String fingerprint = Azure.fingerprint(spec);
-        Runner.Op<VmCreated> op = new Runner.Op<>(Azure.OpKind.CREATE, 0, 0, 0, 1) {
+        String fingerprint = AzureRules.fingerprint(spec);
+        StepScheduler.Op<VmCreated> op = new StepScheduler.Op<>(AzureRules.OpKind.CREATE, 0, 0, 0, 1) {
             Group g;
             Vm vm;
             String ip;
@@ -51,8 +51,8 @@ final class FakeVirtualMachines implements VirtualMachines {
             @Override
             CompletionStage<VmCreated> step(int i) {
                 if (i == 0) {
-                    Azure.checkMachine(spec);
-                    String location = Azure.normalizeLocation(spec.location());
+                    AzureRules.checkMachine(spec);
+                    String location = AzureRules.normalizeLocation(spec.location());
                     Group existing = world.group(subscription, spec.name());
                     if (existing != null) {
                         return Creates.existing(existing, "vm", fingerprint, "A virtual machine", spec.name());
@@ -71,7 +71,7 @@ final class FakeVirtualMachines implements VirtualMachines {
                     return null;
                 }
                 if (g.removed) {
-                    throw Azure.canceled(g.name);
+                    throw AzureRules.canceled(g.name);
                 }
                 String name = spec.name();
                 if (i == 1) {
@@ -113,9 +113,9 @@ final class FakeVirtualMachines implements VirtualMachines {
                     vm = new Vm(name);
                     vm.displayName = name;
                     vm.location = g.location;
-                    vm.size = Azure.checkSize(spec.size(), g.location).name();
+                    vm.size = AzureRules.checkSize(spec.size(), g.location).name();
                     vm.osType = spec.effectiveOsType() == OsType.WINDOWS ? "Windows" : "Linux";
-                    vm.vmId = World.newGuid(random);
+                    vm.vmId = CloudState.newGuid(random);
                     vm.provisioningState = "creating";
                     vm.powerState = "starting";
                     vm.fingerprint = fingerprint;
@@ -196,7 +196,7 @@ final class FakeVirtualMachines implements VirtualMachines {
     @Override
     public CompletionStage<List<VmStatus>> list(VmQuery query) {
         // The answer describes the cloud when the request arrived; it is delivered after the latency.
-        return runner.run(new Runner.Op<List<VmStatus>>(Azure.OpKind.READ, 0, 1) {
+        return runner.run(new StepScheduler.Op<List<VmStatus>>(AzureRules.OpKind.READ, 0, 1) {
             List<VmStatus> answer;
 
             {
@@ -251,7 +251,7 @@ final class FakeVirtualMachines implements VirtualMachines {
         @SuppressWarnings("unchecked")
         static <T> CompletionStage<T> existing(Group g, String kind, String fingerprint, String what, String name) {
             if (g.deleting()) {
-                throw Azure.groupBeingDeleted(g.name);
+                throw AzureRules.groupBeingDeleted(g.name);
             }
             if (!kind.equals(g.ownerKind) || g.creation == null) {
                 throw new CloudException(CloudException.CONFLICT, "The resource group '" + g.name
@@ -267,7 +267,7 @@ final class FakeVirtualMachines implements VirtualMachines {
         }
 
         /** The existing network a spec joins, or null for a network of the VM's own. */
-        static Network joinNetwork(World world, String subscription, MachineSpec spec) {
+        static Network joinNetwork(CloudState world, String subscription, MachineSpec spec) {
             if (spec.network() == null) {
                 return null;
             }
@@ -276,7 +276,7 @@ final class FakeVirtualMachines implements VirtualMachines {
             Group vg = world.group(subscription, rg);
             Res vnet = vg == null ? null : vg.find(Model.VNET, vnetName);
             if (vnet == null) {
-                throw Azure.resourceNotFound(Model.VNET, vnetName, rg, "the virtual network");
+                throw AzureRules.resourceNotFound(Model.VNET, vnetName, rg, "the virtual network");
             }
             vg.lent = true;
             String subnet = null;
@@ -335,7 +335,7 @@ final class FakeVirtualMachines implements VirtualMachines {
                     Model.id(g.subscription, g.name, Model.NSG, nsg.name));
         }
 
-        static Res newPublicIp(World world, Group g, String name) {
+        static Res newPublicIp(CloudState world, Group g, String name) {
             Res pip = new Res(Model.PIP, name);
             pip.props.put("ipAddress", world.allocateIp(Model.id(g.subscription, g.name, Model.PIP, name)));
             pip.props.put("sku", "Standard");

@@ -14,8 +14,8 @@ import org.azuregahp.ports.ResourceRef;
  *
  * @param <R> the owner's model type
  */
-abstract class GroupDeletion<R extends Res> extends Runner.Op<Void> {
-    private final World world;
+abstract class GroupDeletion<R extends Res> extends StepScheduler.Op<Void> {
+    private final CloudState world;
     private final String subscription;
     private final ResourceRef ref;
     private final String ownerKind;
@@ -30,8 +30,8 @@ abstract class GroupDeletion<R extends Res> extends Runner.Op<Void> {
      * @param type      the Azure type in a not-found message
      * @param what      the owner in words, e.g. {@code the virtual machine}
      */
-    GroupDeletion(World world, String subscription, ResourceRef ref, String ownerKind, String type, String what) {
-        super(Azure.OpKind.CHANGE, 0, 1);
+    GroupDeletion(CloudState world, String subscription, ResourceRef ref, String ownerKind, String type, String what) {
+        super(AzureRules.OpKind.CHANGE, 0, 1);
         this.world = world;
         this.subscription = subscription;
         this.ref = ref;
@@ -59,7 +59,7 @@ abstract class GroupDeletion<R extends Res> extends Runner.Op<Void> {
             boolean creating = owner == null && g != null && ownerKind.equals(g.ownerKind) && g.creation != null
                     && !g.creation.isDone() && Model.key(g.name).equals(Model.key(ref.name()));
             if (owner == null && !creating) {
-                throw Azure.resourceNotFound(type, ref.name(), g == null ? group : g.name, what);
+                throw AzureRules.resourceNotFound(type, ref.name(), g == null ? group : g.name, what);
             }
             if (g.deleting()) {
                 return g.deletion.copy();

@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.azuregahp.ports.credentials.Secret;
 
-/** The fake cloud's resources. Mutable; every access holds the {@link World} lock. */
+/** The fake cloud's resources. Mutable; every access holds the {@link CloudState} lock. */
 final class Model {
     static final String VM = "Microsoft.Compute/virtualMachines";
     static final String DISK = "Microsoft.Compute/disks";

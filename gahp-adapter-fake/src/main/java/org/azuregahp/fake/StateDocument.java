@@ -23,7 +23,7 @@ import org.azuregahp.ports.credentials.Secret;
 
 /**
  * The state document: every resource group (its subscription, name, location, tags) with its
- * resources (Azure {@code type}, {@code name} and properties), and the pending deletion schedules. Vault secrets appear by name only: values may be seeded in a loaded document but are
+ * resources (AzureRules {@code type}, {@code name} and properties), and the pending deletion schedules. Vault secrets appear by name only: values may be seeded in a loaded document but are
  * never written.
  */
 final class StateDocument {
@@ -31,7 +31,7 @@ final class StateDocument {
     }
 
     /** The document as plain maps and lists. Under the world lock. */
-    static Map<String, Object> snapshot(World world) {
+    static Map<String, Object> snapshot(CloudState world) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("version", 2);
         List<Object> groups = new ArrayList<>();
@@ -52,8 +52,8 @@ final class StateDocument {
         }
         root.put("resourceGroups", groups);
         List<Object> schedules = new ArrayList<>();
-        for (Map<String, World.Schedule> m : world.schedules.values()) {
-            for (World.Schedule d : m.values()) {
+        for (Map<String, CloudState.Schedule> m : world.schedules.values()) {
+            for (CloudState.Schedule d : m.values()) {
                 Map<String, Object> dm = new LinkedHashMap<>();
                 dm.put("subscription", d.subscription());
                 dm.put("resourceGroup", d.resourceGroup());
@@ -71,7 +71,7 @@ final class StateDocument {
      * finished (the cloud would have finished them). Throws IllegalArgumentException saying what is
      * wrong, never quoting a value.
      */
-    static void load(World world, JsonNode root, ObjectMapper mapper) {
+    static void load(CloudState world, JsonNode root, ObjectMapper mapper) {
         if (!root.isObject()) {
             throw new IllegalArgumentException("the document is not a JSON object");
         }
@@ -97,14 +97,14 @@ final class StateDocument {
         }
     }
 
-    private static void loadGroup(World world, Subscription sub, JsonNode gn, ObjectMapper mapper) {
+    private static void loadGroup(CloudState world, Subscription sub, JsonNode gn, ObjectMapper mapper) {
         String gname = text(gn, "name", "a resource group");
         if (sub.group(gname) != null) {
             throw new IllegalArgumentException("resource group " + gname + " appears twice");
         }
         String where = "resource group " + gname;
         String location = gn.hasNonNull("location") ? gn.get("location").asText() : "westeurope";
-        Group g = world.newGroup(sub.id, gname, Azure.normalizeLocation(location));
+        Group g = world.newGroup(sub.id, gname, AzureRules.normalizeLocation(location));
         g.tags.putAll(stringMap(gn.get("tags"), where));
         for (JsonNode rn : array(gn, "resources", where)) {
             loadResource(world, g, rn, mapper);
@@ -116,7 +116,7 @@ final class StateDocument {
      * create caught half-way by a periodic write before the process was killed. Such a create never
      * answered, so it is undone, as a failed create would be.
      */
-    private static void undoHalfMadeCreates(World world) {
+    private static void undoHalfMadeCreates(CloudState world) {
         List<Group> half = new ArrayList<>();
         for (Subscription s : world.subscriptions.values()) {
             for (Group g : s.groups.values()) {
@@ -137,7 +137,7 @@ final class StateDocument {
     private static final Set<String> VAULT_KEYS = Set.of("type", "name", "location", "sku", "vaultUri",
             "accessPolicies", "secrets");
 
-    private static void loadResource(World world, Group g, JsonNode rn, ObjectMapper mapper) {
+    private static void loadResource(CloudState world, Group g, JsonNode rn, ObjectMapper mapper) {
         String where = "resource group " + g.name;
         String type = text(rn, "type", "a resource in " + where);
         String name = text(rn, "name", "a resource in " + where);
@@ -151,7 +151,7 @@ final class StateDocument {
             Vm vm = new Vm(name);
             vm.tags.putAll(stringMap(rn.get("tags"), where));
             vm.displayName = vm.tags.getOrDefault(Model.NAME_TAG, g.name);
-            vm.location = rn.hasNonNull("location") ? Azure.normalizeLocation(rn.get("location").asText()) : g.location;
+            vm.location = rn.hasNonNull("location") ? AzureRules.normalizeLocation(rn.get("location").asText()) : g.location;
             vm.vmId = rn.hasNonNull("vmId") ? rn.get("vmId").asText() : world.newGuid();
             vm.size = rn.hasNonNull("size") ? rn.get("size").asText() : "Standard_B1s";
             vm.osType = rn.hasNonNull("osType") ? rn.get("osType").asText() : "Linux";
@@ -179,7 +179,7 @@ final class StateDocument {
             Vmss v = new Vmss(name);
             v.tags.putAll(stringMap(rn.get("tags"), where));
             v.displayName = v.tags.getOrDefault(Model.NAME_TAG, g.name);
-            v.location = rn.hasNonNull("location") ? Azure.normalizeLocation(rn.get("location").asText()) : g.location;
+            v.location = rn.hasNonNull("location") ? AzureRules.normalizeLocation(rn.get("location").asText()) : g.location;
             v.size = rn.hasNonNull("size") ? rn.get("size").asText() : "Standard_B1s";
             v.osType = rn.hasNonNull("osType") ? rn.get("osType").asText() : "Linux";
             v.provisioningState = "succeeded";
@@ -212,7 +212,7 @@ final class StateDocument {
             handled = VMSS_KEYS;
         } else if (type.equalsIgnoreCase(Model.VAULT)) {
             Vault v = new Vault(g.subscription, g.name, name);
-            v.location = rn.hasNonNull("location") ? Azure.normalizeLocation(rn.get("location").asText()) : g.location;
+            v.location = rn.hasNonNull("location") ? AzureRules.normalizeLocation(rn.get("location").asText()) : g.location;
             v.sku = rn.path("sku").asText("standard");
             for (JsonNode p : array(rn, "accessPolicies", where)) {
                 v.principals.add(p.asText());

@@ -186,7 +186,7 @@ class FaultInjectionTest {
 
     @Test
     void quotaErrorsNameTheSizesFamilyInAzuresWords() {
-        String message = Azure.fault(Azure.OpKind.CREATE, 3, "westeurope", "Standard_D2s_v3").getMessage();
+        String message = AzureRules.fault(AzureRules.OpKind.CREATE, 3, "westeurope", "Standard_D2s_v3").getMessage();
         assertThat(message).startsWith("Operation could not be completed as it results in exceeding approved"
                 + " standardDSv3Family Cores quota.");
     }

@@ -39,10 +39,10 @@ public class BenchCodec {
 
     @Setup
     public void setup() {
-        createLine = "AZURE_VM_CREATE 1234 NULL " + RobustSupport.SUB + " name=condorc1234p0 location=westeurope"
+        createLine = "AZURE_VM_CREATE 1234 NULL " + LauncherTestSupport.SUB + " name=condorc1234p0 location=westeurope"
                 + " image=Canonical:UbuntuServer:18.04-LTS:latest size=Standard_B1s adminUsername=azureuser"
-                + " key=" + RobustSupport.SSH_KEY;
-        pingLine = "AZURE_PING 1234 NULL " + RobustSupport.SUB;
+                + " key=" + LauncherTestSupport.SSH_KEY;
+        pingLine = "AZURE_PING 1234 NULL " + LauncherTestSupport.SUB;
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < CHUNK_LINES; i++) {
             b.append(createLine).append("\r\n");

@@ -2,7 +2,7 @@ package org.azuregahp.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.azuregahp.it.BenchReport.f;
-import static org.azuregahp.it.RobustSupport.SUB;
+import static org.azuregahp.it.LauncherTestSupport.SUB;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -140,7 +140,7 @@ class BenchLauncherTest {
         List<String> l = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             int id = firstId + i;
-            l.add(RobustSupport.vmCreate(id, "condorc" + id + "p0", ""));
+            l.add(LauncherTestSupport.vmCreate(id, "condorc" + id + "p0", ""));
         }
         return l;
     }
@@ -150,7 +150,7 @@ class BenchLauncherTest {
         int n = lines.size();
         try (Timed t = new Timed(n, dir.resolve("rate.err"), "--cloud", "fake", "--fake-latency", latency)) {
             t.awaitBanner();
-            byte[] all = RobustSupport.crlf(lines);
+            byte[] all = LauncherTestSupport.crlf(lines);
             long t0 = System.nanoTime();
             t.in.write(all);
             t.in.flush();
@@ -286,13 +286,13 @@ class BenchLauncherTest {
             }, "thread-sampler");
             sampler.setDaemon(true);
             sampler.start();
-            byte[] all = RobustSupport.crlf(creates(n, 2));
+            byte[] all = LauncherTestSupport.crlf(creates(n, 2));
             long t0 = System.nanoTime();
             gahp.sendRaw(all);
             for (int i = 0; i < n; i++) {
                 assertThat(s.returnLine()).isEqualTo("S");
             }
-            Map<String, List<String>> results = RobustSupport.resultsById(s, n, Duration.ofSeconds(120));
+            Map<String, List<String>> results = LauncherTestSupport.resultsById(s, n, Duration.ofSeconds(120));
             double secs = (System.nanoTime() - t0) / 1e9;
             sampler.interrupt();
             sampler.join();

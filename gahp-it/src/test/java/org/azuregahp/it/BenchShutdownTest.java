@@ -21,7 +21,7 @@ class BenchShutdownTest {
     void shutdownWithTenThousandInFlight() throws Exception {
         List<String> creates = new ArrayList<>();
         for (int i = 0; i < 10_000; i++) {
-            creates.add(RobustSupport.vmCreate(2 + i, "condorc" + (2 + i) + "p0", ""));
+            creates.add(LauncherTestSupport.vmCreate(2 + i, "condorc" + (2 + i) + "p0", ""));
         }
         List<List<String>> rows = new ArrayList<>();
         for (String how : List.of("EOF", "QUIT", "SIGTERM")) {
@@ -32,7 +32,7 @@ class BenchShutdownTest {
                         state.toString())) {
                     GahpSession s = new GahpSession(gahp);
                     s.handshake();
-                    RobustSupport.sendAllAccepted(s, creates);
+                    LauncherTestSupport.sendAllAccepted(s, creates);
                     long t0 = System.nanoTime();
                     switch (how) {
                         case "EOF" -> gahp.closeStdin();
@@ -43,7 +43,7 @@ class BenchShutdownTest {
                     ms.add((System.nanoTime() - t0) / 1e6);
                     assertThat(gahp.exitValue()).as(how).isZero();
                 }
-                assertThat(RobustSupport.readState(state).path("version").asInt()).isEqualTo(2);
+                assertThat(LauncherTestSupport.readState(state).path("version").asInt()).isEqualTo(2);
             }
             double median = BenchReport.median(ms);
             double max = ms.stream().mapToDouble(Double::doubleValue).max().orElse(0);

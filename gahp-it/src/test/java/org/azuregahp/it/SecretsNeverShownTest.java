@@ -1,7 +1,7 @@
 package org.azuregahp.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.azuregahp.it.RobustSupport.SUB;
+import static org.azuregahp.it.LauncherTestSupport.SUB;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * debug log or in the state file, on success and on every error path (bad image, weak password,
  * missing vault or secret, malformed credential files, injected faults).
  */
-class RobustSecretsTest {
+class SecretsNeverShownTest {
 
     @TempDir
     Path dir;
@@ -100,8 +100,8 @@ class RobustSecretsTest {
                 "--log-level", "debug")) {
             GahpSession s = new GahpSession(gahp);
             s.handshake();
-            RobustSupport.sendAllAccepted(s, lines);
-            Map<String, List<String>> results = RobustSupport.resultsById(s, lines.size(), Duration.ofSeconds(30));
+            LauncherTestSupport.sendAllAccepted(s, lines);
+            Map<String, List<String>> results = LauncherTestSupport.resultsById(s, lines.size(), Duration.ofSeconds(30));
             assertThat(results).hasSize(lines.size());
             if (failureRate.equals("0")) {
                 // The success paths really ran: the canaries were used, not merely rejected early.
@@ -114,8 +114,8 @@ class RobustSecretsTest {
                 }
                 assertThat(results.get("4").get(1)).contains(broken.toString());
             }
-            RobustSupport.sendAllAccepted(s, deletes);
-            assertThat(RobustSupport.resultsById(s, deletes.size(), Duration.ofSeconds(30))).hasSize(deletes.size());
+            LauncherTestSupport.sendAllAccepted(s, deletes);
+            assertThat(LauncherTestSupport.resultsById(s, deletes.size(), Duration.ofSeconds(30))).hasSize(deletes.size());
             gahp.closeStdin();
             assertThat(gahp.waitFor(Duration.ofSeconds(10))).isTrue();
             assertThat(gahp.exitValue()).isZero();
@@ -130,7 +130,7 @@ class RobustSecretsTest {
                 assertThat(logText).as("log file").doesNotContain(canary);
                 assertThat(stateText).as("state file").doesNotContain(canary);
             }
-            RobustSupport.assertNoStackTraces(stderr);
+            LauncherTestSupport.assertNoStackTraces(stderr);
         }
     }
 
@@ -146,9 +146,9 @@ class RobustSecretsTest {
         try (GahpProcess gahp = GahpProcess.start("--cloud", "fake", "--log", log.toString())) {
             GahpSession s = new GahpSession(gahp);
             s.handshake();
-            RobustSupport.sendAllAccepted(s, List.of("AZURE_PING 2 " + open + " " + SUB,
+            LauncherTestSupport.sendAllAccepted(s, List.of("AZURE_PING 2 " + open + " " + SUB,
                     "AZURE_PING 3 " + closed + " " + SUB));
-            Map<String, List<String>> results = RobustSupport.resultsById(s, 2, Duration.ofSeconds(20));
+            Map<String, List<String>> results = LauncherTestSupport.resultsById(s, 2, Duration.ofSeconds(20));
             assertThat(results.get("2")).containsExactly("2", "NULL");
             assertThat(results.get("3")).containsExactly("3", "NULL");
             gahp.closeStdin();

@@ -1,15 +1,15 @@
 package org.azuregahp.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.azuregahp.it.RobustSupport.DISK;
-import static org.azuregahp.it.RobustSupport.LB;
-import static org.azuregahp.it.RobustSupport.NIC;
-import static org.azuregahp.it.RobustSupport.NSG;
-import static org.azuregahp.it.RobustSupport.PIP;
-import static org.azuregahp.it.RobustSupport.SUB;
-import static org.azuregahp.it.RobustSupport.VM;
-import static org.azuregahp.it.RobustSupport.VMSS;
-import static org.azuregahp.it.RobustSupport.VNET;
+import static org.azuregahp.it.LauncherTestSupport.DISK;
+import static org.azuregahp.it.LauncherTestSupport.LB;
+import static org.azuregahp.it.LauncherTestSupport.NIC;
+import static org.azuregahp.it.LauncherTestSupport.NSG;
+import static org.azuregahp.it.LauncherTestSupport.PIP;
+import static org.azuregahp.it.LauncherTestSupport.SUB;
+import static org.azuregahp.it.LauncherTestSupport.VM;
+import static org.azuregahp.it.LauncherTestSupport.VMSS;
+import static org.azuregahp.it.LauncherTestSupport.VNET;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * each complete (no orphan NIC, IP, disk, network...); after everything is deleted, no resource
  * group remains.
  */
-class RobustNothingLeftBehindTest {
+class NothingLeftBehindTest {
     static final int VMS_PER_CYCLE = 30;
     static final int SETS_PER_CYCLE = 10;
 
@@ -55,12 +55,12 @@ class RobustNothingLeftBehindTest {
             for (int i = 0; i < VMS_PER_CYCLE; i++) {
                 String name = "c" + cycle + "vm" + i;
                 made.add(name);
-                lines.put(name, RobustSupport.vmCreate(nextId++, name, i % 2 == 0 ? "dataDisks=8,16" : ""));
+                lines.put(name, LauncherTestSupport.vmCreate(nextId++, name, i % 2 == 0 ? "dataDisks=8,16" : ""));
             }
             for (int i = 0; i < SETS_PER_CYCLE; i++) {
                 String name = "c" + cycle + "ss" + i;
                 made.add(name);
-                lines.put(name, RobustSupport.vmssCreate(nextId++, name, 2));
+                lines.put(name, LauncherTestSupport.vmssCreate(nextId++, name, 2));
             }
             for (String old : previous) {
                 lines.put("delete " + old, delete(old, nextId++));
@@ -87,7 +87,7 @@ class RobustNothingLeftBehindTest {
             assertThat(live).as("deleted within 40 rounds").isEmpty();
             finish(gahp, "final deletes");
         }
-        assertThat(RobustSupport.groups(RobustSupport.readState(state))).as("resource groups left").isEmpty();
+        assertThat(LauncherTestSupport.groups(LauncherTestSupport.readState(state))).as("resource groups left").isEmpty();
         // The faults really struck both creates and deletes.
         assertThat(createsFailed).isGreaterThan(10);
         assertThat(createsSucceeded).isGreaterThan(10);
@@ -115,8 +115,8 @@ class RobustNothingLeftBehindTest {
         for (Map.Entry<String, String> e : lines.entrySet()) {
             keyById.put(e.getValue().split(" ")[1], e.getKey());
         }
-        RobustSupport.sendAllAccepted(s, List.copyOf(lines.values()));
-        Map<String, List<String>> results = RobustSupport.resultsById(s, lines.size(), Duration.ofSeconds(60));
+        LauncherTestSupport.sendAllAccepted(s, List.copyOf(lines.values()));
+        Map<String, List<String>> results = LauncherTestSupport.resultsById(s, lines.size(), Duration.ofSeconds(60));
         assertThat(results.keySet()).as(why).containsExactlyInAnyOrderElementsOf(keyById.keySet());
         for (Map.Entry<String, List<String>> e : results.entrySet()) {
             String key = keyById.get(e.getKey());
@@ -145,16 +145,16 @@ class RobustNothingLeftBehindTest {
         gahp.closeStdin();
         assertThat(gahp.waitFor(Duration.ofSeconds(10))).as(why).isTrue();
         assertThat(gahp.exitValue()).as("%s exit status; stderr:%n%s", why, gahp.stderr()).isZero();
-        RobustSupport.assertNoStackTraces(gahp.stderr());
+        LauncherTestSupport.assertNoStackTraces(gahp.stderr());
     }
 
     private void assertStateMatches(Path state, String why) throws Exception {
-        Map<String, List<JsonNode>> groups = RobustSupport.groups(RobustSupport.readState(state));
+        Map<String, List<JsonNode>> groups = LauncherTestSupport.groups(LauncherTestSupport.readState(state));
         assertThat(groups.keySet()).as("%s: resource groups are exactly the live VMs and scale sets", why)
                 .containsExactlyInAnyOrderElementsOf(live.keySet());
         for (Map.Entry<String, List<JsonNode>> g : groups.entrySet()) {
             int disks = live.get(g.getKey());
-            Map<String, Integer> counts = RobustSupport.typeCounts(g.getValue());
+            Map<String, Integer> counts = LauncherTestSupport.typeCounts(g.getValue());
             String what = why + ": group " + g.getKey();
             if (disks < 0) {
                 assertThat(counts).as(what).isEqualTo(Map.of(VMSS, 1, VNET, 1, NSG, 1, LB, 1, PIP, 1));

@@ -15,7 +15,7 @@ import org.azuregahp.ports.CloudException;
 import org.azuregahp.ports.VmQuery;
 import org.junit.jupiter.api.Test;
 
-class OpsAndLimiterTest {
+class SdkCallsAndLimiterTest {
 
     @Test
     void theLimiterHoldsAtMostItsPermitsAndServesWaitersInOrder() {

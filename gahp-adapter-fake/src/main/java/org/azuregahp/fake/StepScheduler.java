@@ -20,14 +20,14 @@ import org.azuregahp.ports.CloudException;
  * {@code k}, steps before {@code k} run, then at {@code k}'s time the operation rolls back what it
  * made and fails with the drawn error.
  */
-final class Runner {
-    private final World world;
+final class StepScheduler {
+    private final CloudState world;
     private final ScheduledExecutorService scheduler;
     private final long latencyNanos;
     private final Map<CompletableFuture<?>, Op<?>> pending = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    Runner(World world, ScheduledExecutorService scheduler, long latencyNanos) {
+    StepScheduler(CloudState world, ScheduledExecutorService scheduler, long latencyNanos) {
         this.world = world;
         this.scheduler = scheduler;
         this.latencyNanos = latencyNanos;
@@ -35,7 +35,7 @@ final class Runner {
 
     /** One operation. {@link #at} gives each step's time as a fraction of the latency. */
     abstract static class Op<T> {
-        final Azure.OpKind kind;
+        final AzureRules.OpKind kind;
         final double[] at;
         /** For the wording of injected quota errors. */
         String location;
@@ -50,11 +50,11 @@ final class Runner {
         /** The operation's own random source (set before step 0), for the ids it makes. */
         Random random;
         /** Under the world lock: the injected failure (or null), the next step to run, and whether it ended. */
-        World.Fault fault;
+        CloudState.Fault fault;
         int next;
         boolean ended;
 
-        Op(Azure.OpKind kind, double... at) {
+        Op(AzureRules.OpKind kind, double... at) {
             this.kind = kind;
             this.at = at;
         }
@@ -74,7 +74,7 @@ final class Runner {
             result.completeExceptionally(closedError());
             return result;
         }
-        World.Fault fault;
+        CloudState.Fault fault;
         synchronized (world) {
             if (closed) {
                 result.completeExceptionally(closedError());
@@ -90,7 +90,7 @@ final class Runner {
         return result;
     }
 
-    private <T> void advance(Op<T> op, World.Fault fault, CompletableFuture<T> result, int first, long start) {
+    private <T> void advance(Op<T> op, CloudState.Fault fault, CompletableFuture<T> result, int first, long start) {
         int i = first;
         while (!result.isDone() && i < op.at.length) {
             boolean failNow = fault != null && fault.step() == i;

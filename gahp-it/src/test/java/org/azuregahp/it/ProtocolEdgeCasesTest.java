@@ -13,10 +13,10 @@ import org.azuregahp.domain.client.ResultLine;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review of the protocol front end through the real launcher, driven as the gridmanager and a
+ * Edge cases of the protocol front end through the real launcher, driven as the gridmanager and a
  * demanding person drive it.
  */
-class ReviewProtocolTest {
+class ProtocolEdgeCasesTest {
     static final String SUB = "00000000-0000-0000-0000-000000000001";
     static final int MAX_LINE = 400_000;
 

@@ -1,7 +1,7 @@
 package org.azuregahp.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.azuregahp.it.RobustSupport.SUB;
+import static org.azuregahp.it.LauncherTestSupport.SUB;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * ping, vault create) with 10% injected faults: every accepted request id gets exactly one result,
  * none twice, none unknown, each with the field count the gridmanager checks.
  */
-class RobustExactlyOnceTest {
+class ExactlyOnceResultsTest {
 
     static List<String> mixedRequests(Random r, int n, Map<String, String> commandOf) {
         List<String> lines = new ArrayList<>();
@@ -28,13 +28,13 @@ class RobustExactlyOnceTest {
             String line;
             int k = r.nextInt(100);
             if (k < 30) {
-                line = RobustSupport.vmCreate(id, vm, r.nextInt(4) == 0 ? "dataDisks=8,16" : "");
+                line = LauncherTestSupport.vmCreate(id, vm, r.nextInt(4) == 0 ? "dataDisks=8,16" : "");
             } else if (k < 45) {
                 line = "AZURE_VM_DELETE " + id + " NULL " + SUB + " " + vm;
             } else if (k < 50) {
                 line = "AZURE_VM_LIST " + id + " NULL " + SUB + (r.nextBoolean() ? "" : " " + vm);
             } else if (k < 60) {
-                line = RobustSupport.vmssCreate(id, ss, 1 + r.nextInt(5));
+                line = LauncherTestSupport.vmssCreate(id, ss, 1 + r.nextInt(5));
             } else if (k < 66) {
                 line = "AZURE_VMSS_SCALE " + id + " NULL " + SUB + " name=" + ss + " nodecount=" + r.nextInt(8);
             } else if (k < 71) {
@@ -70,13 +70,13 @@ class RobustExactlyOnceTest {
                 String.valueOf(seed), "--fake-latency", latency)) {
             GahpSession s = new GahpSession(gahp);
             s.handshake();
-            RobustSupport.sendAllAccepted(s, lines);
-            Map<String, List<String>> byId = RobustSupport.resultsById(s, n, Duration.ofSeconds(60));
+            LauncherTestSupport.sendAllAccepted(s, lines);
+            Map<String, List<String>> byId = LauncherTestSupport.resultsById(s, n, Duration.ofSeconds(60));
             assertThat(byId.keySet()).as(why).containsExactlyInAnyOrderElementsOf(commandOf.keySet());
             int injected = 0;
             int succeeded = 0;
             for (List<String> r : byId.values()) {
-                RobustFuzzTest.assertResultShape(r, commandOf.get(r.get(0)), why);
+                FuzzedInputTest.assertResultShape(r, commandOf.get(r.get(0)), why);
                 if (r.get(1).equals("NULL")) {
                     succeeded++;
                 } else if (r.get(1).matches("(?s).*(InternalServerError|TooManyRequests|QuotaExceeded|AllocationFailed).*")) {
@@ -96,7 +96,7 @@ class RobustExactlyOnceTest {
             gahp.closeStdin();
             assertThat(gahp.waitFor(Duration.ofSeconds(10))).isTrue();
             assertThat(gahp.exitValue()).isZero();
-            RobustSupport.assertNoStackTraces(gahp.stderr());
+            LauncherTestSupport.assertNoStackTraces(gahp.stderr());
         }
     }
 }

@@ -18,8 +18,8 @@ import org.azuregahp.ports.MachineSpec;
 import org.azuregahp.ports.OsType;
 
 /** Azure's rules and error wording, as far as the GAHP can see them. Pure functions. */
-final class Azure {
-    private Azure() {
+final class AzureRules {
+    private AzureRules() {
     }
 
     /** Region names ARM accepts (display names like "West Europe" normalize to these). */

@@ -15,7 +15,7 @@ import java.util.Map;
 import org.azuregahp.domain.codec.GahpCodec;
 
 /** Shared pieces of the robustness tests and benchmarks (request lines, state document, stderr checks). */
-final class RobustSupport {
+final class LauncherTestSupport {
     static final String SUB = "00000000-0000-0000-0000-000000000001";
     static final String SSH_KEY = "ssh-rsa\\ AAAAB3NzaC1yc2EAAAADAQABAAABAQCstubkey\\ alice@laptop";
 
@@ -30,7 +30,7 @@ final class RobustSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private RobustSupport() {
+    private LauncherTestSupport() {
     }
 
     static String vmCreate(Object id, String name, String extra) {

@@ -17,13 +17,13 @@ import reactor.core.publisher.Mono;
  * clients it needs on an adapter thread (never the caller's), subscribes to the SDK's asynchronous
  * call, bounds the whole by the deadline, and translates every failure into a {@link CloudException}.
  */
-final class Ops {
+final class SdkCalls {
     private final Clients clients;
     private final Limiter limiter;
     private final Executor executor;
     private final Duration deadline;
 
-    Ops(Clients clients, Limiter limiter, Executor executor, Duration deadline) {
+    SdkCalls(Clients clients, Limiter limiter, Executor executor, Duration deadline) {
         this.clients = clients;
         this.limiter = limiter;
         this.executor = executor;

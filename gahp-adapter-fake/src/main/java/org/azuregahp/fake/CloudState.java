@@ -29,7 +29,7 @@ import org.azuregahp.fake.Model.Vmss;
  * ({@code synchronized (world)}); each call is short and in-memory, so one lock is never the
  * bottleneck.
  */
-final class World {
+final class CloudState {
     /** A pending deletion schedule. */
     record Schedule(String subscription, String resourceGroup, String location, Instant at) {
     }
@@ -66,7 +66,7 @@ final class World {
     private int privateIpCounter;
     final AtomicBoolean dirty = new AtomicBoolean();
 
-    World(Clock clock, double failureRate, long seed, Duration vmLifetime) {
+    CloudState(Clock clock, double failureRate, long seed, Duration vmLifetime) {
         this.clock = clock;
         this.failureRate = failureRate;
         this.vmLifetime = vmLifetime;
@@ -111,12 +111,12 @@ final class World {
      * Decides whether the operation starting now fails, at which step and how. Always draws the
      * same amount from the random source, so a seed repeats whatever the outcome.
      */
-    Fault drawFault(Random random, Azure.OpKind kind, int steps, String location, String size) {
+    Fault drawFault(Random random, AzureRules.OpKind kind, int steps, String location, String size) {
         double r = random.nextDouble();
         int step = random.nextInt(steps);
         int pick = random.nextInt(1 << 16);
         if (failureRate > 0 && r < failureRate) {
-            return new Fault(step, Azure.fault(kind, pick, location, size));
+            return new Fault(step, AzureRules.fault(kind, pick, location, size));
         }
         return null;
     }
@@ -321,7 +321,7 @@ final class World {
         }
         Res pip = findPublicIp(id);
         if (pip == null) {
-            throw Azure.resourceNotFound(Model.PIP, m.group(3), m.group(2), "the public IP address");
+            throw AzureRules.resourceNotFound(Model.PIP, m.group(3), m.group(2), "the public IP address");
         }
         Group owner = group(m.group(1), m.group(2));
         if (owner != null) {

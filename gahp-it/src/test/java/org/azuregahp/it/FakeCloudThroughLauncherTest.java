@@ -16,11 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Reviewer B's checks of the fake cloud through the real launcher: a seed repeats a batch of
+ * The fake cloud through the real launcher: a seed repeats a batch of
  * concurrent requests, SIGTERM mid-create leaves no half-made group in the state file, and a VM
  * joining another's network gets a security group and keeps that network from being deleted.
  */
-class ReviewFakeTest {
+class FakeCloudThroughLauncherTest {
     static final String SUB = "00000000-0000-0000-0000-0000000000b2";
     static final String H = " NULL " + SUB;
     static final Duration WAIT = Duration.ofSeconds(30);

@@ -22,11 +22,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Reviewer C: the real launcher with {@code --cloud azure} against the HTTPS stand-in, on what the
+ * The real launcher with {@code --cloud azure} against the HTTPS stand-in, on what the
  * other launcher tests leave out: scheduled deletion over Azure Automation's REST paths as documented
  * for API 2023-11-01, and identity-service failures that echo the credential file's ids.
  */
-class ReviewAzureLauncherTest {
+class AzureAutomationAndIdentityLauncherTest {
     static final String CANARY = "canary-ClientSecret_Rv42~it.never-shown";
     static final String SUB = AzureStandIn.SUB;
     static final String ACCOUNT = "/subscriptions/" + SUB

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * trace. The issue's target is 1 s; the assertion allows 2 s for shared CI machines and the test
  * prints the measured figure.
  */
-class RobustShutdownTest {
+class ShutdownUnderLoadTest {
     static final int IN_FLIGHT = 10_000;
 
     @TempDir
@@ -33,9 +33,9 @@ class RobustShutdownTest {
             s.handshake();
             List<String> lines = new ArrayList<>();
             for (int i = 0; i < IN_FLIGHT; i++) {
-                lines.add(RobustSupport.vmCreate(2 + i, "condorc" + (2 + i) + "p0", ""));
+                lines.add(LauncherTestSupport.vmCreate(2 + i, "condorc" + (2 + i) + "p0", ""));
             }
-            RobustSupport.sendAllAccepted(s, lines);
+            LauncherTestSupport.sendAllAccepted(s, lines);
 
             long t0 = System.nanoTime();
             switch (how) {
@@ -53,9 +53,9 @@ class RobustShutdownTest {
                 List<String> out = gahp.allStdout();
                 assertThat(out.get(out.size() - 1)).isEqualTo(GahpSession.PREFIX + "S");
             }
-            RobustSupport.assertNoStackTraces(gahp.stderr());
+            LauncherTestSupport.assertNoStackTraces(gahp.stderr());
         }
-        JsonNode doc = RobustSupport.readState(state);
+        JsonNode doc = LauncherTestSupport.readState(state);
         assertThat(doc.path("version").asInt()).as("%s: state file is whole JSON", how).isEqualTo(2);
         assertThat(doc.path("resourceGroups").isArray()).isTrue();
     }

@@ -1,7 +1,7 @@
 package org.azuregahp.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.azuregahp.it.RobustSupport.SUB;
+import static org.azuregahp.it.LauncherTestSupport.SUB;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,10 +25,10 @@ import org.junit.jupiter.api.Test;
  * protocol lines only (none over 400,000 bytes), every accepted cloud request gets exactly one
  * result, and the server still serves valid requests afterwards.
  *
- * <p>Replay or enlarge a run: {@code mvn -B -ntp test -pl gahp-it -Dtest=RobustFuzzTest
+ * <p>Replay or enlarge a run: {@code mvn -B -ntp test -pl gahp-it -Dtest=FuzzedInputTest
  * -Dfuzz.seed=N -Dfuzz.lines=100000}.
  */
-class RobustFuzzTest {
+class FuzzedInputTest {
     static final int MAX_LINE = 1 << 20;
 
     static final List<String> CLOUD = List.of("AZURE_PING", "AZURE_VM_CREATE", "AZURE_VM_DELETE", "AZURE_VM_LIST",
@@ -49,7 +49,7 @@ class RobustFuzzTest {
     static final String[] SIZES = {"Standard_B1s", "Standard_D2s_v3", "", "Huge_Size"};
     static final String[] NUMBERS = {"0", "1", "2", "-1", "1000", "1001", "4095", "4096", "2147483648",
         "99999999999999999999999", "abc", "1e3", "0x10", "", " ", "+5", "\u0663"};
-    static final String[] KEYS = {RobustSupport.SSH_KEY, "Sup3r-Secret!pw", "weak", "/nonexistent/id_rsa.pub", "",
+    static final String[] KEYS = {LauncherTestSupport.SSH_KEY, "Sup3r-Secret!pw", "weak", "/nonexistent/id_rsa.pub", "",
         "ssh-ed25519\\ AAAAC3NzaC1lZDI1NTE5AAAAIstub"};
     static final String[] EXTRA = {"bogus=1", "=", "==", "noequals", "name=dup", "tag=a=b", "tag=x", "tag=",
         "deletionjob", "deletionjob=maybe", "deletionjob=true", "schedule=202611271200", "schedule=999999999999",
@@ -352,7 +352,7 @@ class RobustFuzzTest {
             gahp.closeStdin();
             assertThat(gahp.waitFor(Duration.ofSeconds(10))).as(why).isTrue();
             assertThat(gahp.exitValue()).as("%s: exit status; stderr:%n%s", why, gahp.stderr()).isZero();
-            RobustSupport.assertNoStackTraces(gahp.stderr());
+            LauncherTestSupport.assertNoStackTraces(gahp.stderr());
         }
     }
 
