@@ -16,13 +16,14 @@ final class AzureAccount implements CloudAccount {
     private final SecretVaults secretVaults;
     private final DeletionSchedules deletionSchedules;
 
-    AzureAccount(Connection connection, SdkCalls ops, SharedNetworks networks, java.time.Clock clock) {
+    AzureAccount(Connection connection, SdkCalls ops, SharedNetworks networks, ImageProfiles images,
+            java.time.Clock clock) {
         this.connection = connection;
         this.ops = ops;
-        this.virtualMachines = new AzureVirtualMachines(ops, networks);
+        this.virtualMachines = new AzureVirtualMachines(ops, networks, images);
         this.deletionSchedules = new AutomationDeletionSchedules(ops, clock);
         this.secretVaults = new AzureSecretVaults(ops);
-        this.scaleSets = new AzureScaleSets(ops, networks, deletionSchedules);
+        this.scaleSets = new AzureScaleSets(ops, networks, images, deletionSchedules);
     }
 
     Connection connection() {

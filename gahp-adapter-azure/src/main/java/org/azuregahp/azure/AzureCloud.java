@@ -44,6 +44,8 @@ public final class AzureCloud implements Cloud {
     private final ConcurrentHashMap<AccountRef, AzureAccount> accounts = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Limiter> limiters = new ConcurrentHashMap<>();
     private final SharedNetworks networks = new SharedNetworks();
+    private final ProviderRegistrations registrations = new ProviderRegistrations();
+    private final ImageProfiles images = new ImageProfiles();
     private final ExecutorService executor;
     private volatile Connection ambient;
 
@@ -81,10 +83,16 @@ public final class AzureCloud implements Cloud {
         Connection connection = connection(ref.credentialFile());
         return accounts.compute(ref, (k, existing) -> existing != null && existing.connection() == connection
                 ? existing
-                : new AzureAccount(connection, new SdkCalls(new Clients(connection, ref.subscription(), throttled),
+                : new AzureAccount(connection, new SdkCalls(new Clients(connection, ref.subscription(), throttled,
+                        registrations),
                         limiters.computeIfAbsent(ref.subscription(),
                                 s -> new Limiter(settings.maxConcurrentPerSubscription())),
-                        executor, connection.settings().operationDeadline()), networks, clock));
+                        executor, connection.settings().operationDeadline()), networks, images, clock));
+    }
+
+    /** For tests: the provider registrations this process started. */
+    ProviderRegistrations registrations() {
+        return registrations;
     }
 
     @Override

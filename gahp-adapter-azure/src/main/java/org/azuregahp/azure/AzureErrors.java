@@ -14,7 +14,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.azuregahp.ports.CloudException;
 
-/** Turns every SDK, identity or I/O failure into a {@link CloudException} free of credential material. */
+/**
+ * Turns every SDK, identity or I/O failure into a {@link CloudException} free of credential material.
+ * The translated exception carries the original as its cause (for a log's stack trace); its message
+ * and code are what a result line shows. Identity failures are the exception: MSAL's and
+ * azure-identity's texts can echo the credential file's ids, so they keep only the AADSTS code and no
+ * cause.
+ */
 final class AzureErrors {
     private static final Pattern AADSTS = Pattern.compile("AADSTS\\d{4,}");
 
@@ -38,28 +44,28 @@ final class AzureErrors {
                     message = message + " (" + (d.getCode() == null ? "" : d.getCode() + ": ") + d.getMessage() + ")";
                 }
             }
-            return new CloudException(code, redactor.clean(message));
+            return new CloudException(code, redactor.clean(message), e);
         }
         if (e instanceof ClientAuthenticationException || isIdentityFailure(e)) {
             return authentication(e, redactor);
         }
         if (e instanceof HttpResponseException hre) {
             int status = hre.getResponse() == null ? 0 : hre.getResponse().getStatusCode();
-            return new CloudException(codeForStatus(status), redactor.clean(firstLine(hre.getMessage())));
+            return new CloudException(codeForStatus(status), redactor.clean(firstLine(hre.getMessage())), e);
         }
         if (e instanceof TimeoutException) {
-            return new CloudException(CloudException.TIMEOUT, "the operation did not finish in time");
+            return new CloudException(CloudException.TIMEOUT, "the operation did not finish in time", e);
         }
         if (e instanceof UnknownHostException || e instanceof ConnectException) {
             return new CloudException(CloudException.NOT_AVAILABLE,
-                    "could not reach Azure (" + e.getClass().getSimpleName() + ": " + redactor.clean(e.getMessage()) + ")");
+                    "could not reach Azure (" + e.getClass().getSimpleName() + ": " + redactor.clean(e.getMessage()) + ")", e);
         }
         if (e instanceof IOException) {
             return new CloudException(CloudException.NOT_AVAILABLE,
-                    "connection to Azure failed (" + e.getClass().getSimpleName() + ")");
+                    "connection to Azure failed (" + e.getClass().getSimpleName() + ")", e);
         }
         return new CloudException(CloudException.INTERNAL,
-                e.getClass().getSimpleName() + ": " + redactor.clean(firstLine(e.getMessage())));
+                e.getClass().getSimpleName() + ": " + redactor.clean(firstLine(e.getMessage())), e);
     }
 
     /** An identity failure: only the AADSTS code survives; MSAL's texts can echo ids from the file. */

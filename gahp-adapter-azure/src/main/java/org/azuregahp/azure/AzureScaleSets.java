@@ -2,8 +2,6 @@ package org.azuregahp.azure;
 
 import com.azure.core.management.SubResource;
 import com.azure.core.util.logging.ClientLogger;
-import com.azure.resourcemanager.authorization.models.PrincipalType;
-import com.azure.resourcemanager.authorization.models.RoleAssignmentCreateParameters;
 import com.azure.resourcemanager.compute.fluent.models.VirtualMachineScaleSetInner;
 import com.azure.resourcemanager.compute.models.ApiEntityReference;
 import com.azure.resourcemanager.compute.models.DataDisk;
@@ -35,13 +33,6 @@ import com.azure.resourcemanager.compute.models.VirtualMachineScaleSetStoragePro
 import com.azure.resourcemanager.compute.models.VirtualMachineScaleSetUpdate;
 import com.azure.resourcemanager.compute.models.VirtualMachineScaleSetVMProfile;
 import com.azure.resourcemanager.compute.models.VirtualMachineStatusCodeCount;
-import com.azure.resourcemanager.keyvault.fluent.models.VaultAccessPolicyParametersInner;
-import com.azure.resourcemanager.keyvault.fluent.models.VaultInner;
-import com.azure.resourcemanager.keyvault.models.AccessPolicyEntry;
-import com.azure.resourcemanager.keyvault.models.AccessPolicyUpdateKind;
-import com.azure.resourcemanager.keyvault.models.Permissions;
-import com.azure.resourcemanager.keyvault.models.SecretPermissions;
-import com.azure.resourcemanager.keyvault.models.VaultAccessPolicyProperties;
 import com.azure.resourcemanager.msi.fluent.models.IdentityInner;
 import com.azure.resourcemanager.resources.fluent.models.ResourceGroupInner;
 import java.time.Duration;
@@ -51,14 +42,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.azuregahp.ports.CloudException;
+import org.azuregahp.ports.CloudRules;
 import org.azuregahp.ports.DeletionSchedules;
-import org.azuregahp.ports.ImageRef;
 import org.azuregahp.ports.MachineSpec;
 import org.azuregahp.ports.PublicIpChoice;
 import org.azuregahp.ports.ResourceRef;
@@ -66,33 +56,36 @@ import org.azuregahp.ports.ScaleSetSpec;
 import org.azuregahp.ports.ScaleSetStatus;
 import org.azuregahp.ports.ScaleSets;
 import org.azuregahp.ports.VaultSecretRef;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Scale sets (Uniform orchestration, manual upgrades), each in a resource group of its own named
- * after it and tagged as ours, joining the shared subnet behind the shared SSH-only or RDP-only
- * security group, with a Standard public IP per instance unless none. With a vault secret: the
- * secret's existence is checked first; a user-assigned identity is made in the group and granted
- * read access to that one secret (an access policy, or a role assignment on an RBAC vault) before the
- * scale set exists, so the install extension in each VM finds it readable at first boot. The group
- * and scale set are tagged {@code azure-gahp-vault=<vault id>}; when the scale set is deleted, or
- * its create fails, that access is taken out of the vault again (best effort, logged when it fails).
+ * Scale sets (Uniform orchestration, manual upgrades, no single placement group), each in a resource
+ * group of its own named after it and tagged as ours, joining the shared subnet behind the shared
+ * SSH-only or RDP-only security group, with a Standard public IP per instance unless none. With a
+ * vault secret: the secret's existence is checked first; a user-assigned identity is made in the
+ * group and granted read access to that one secret ({@link VaultAccess}) before the scale set exists,
+ * so the install extension in each VM finds it readable at first boot. The group and scale set are
+ * tagged {@code azure-gahp-vault=<vault id>}; when the scale set is deleted (first), or its create
+ * fails, that access is taken out of the vault again (best effort, logged when it fails).
+ *
+ * <p>A create answers once Azure has accepted the scale set (its PUT answered, provisioning under
+ * way): a thousand instances can take longer than any request may, and {@code AZURE_VMSS_LIST} shows
+ * the progress. A delete answers once Azure has accepted the deletion.
  */
 final class AzureScaleSets implements ScaleSets {
-    static final int MAX_CAPACITY = 1000;
-    /** Built-in role "Key Vault Secrets User". */
-    static final String SECRETS_USER_ROLE = "4633458b-17de-408a-b874-0445c86b69e6";
+    static final int MAX_CAPACITY = CloudRules.MAX_SCALE_SET_CAPACITY;
     static final String SECRET_DIR_LINUX = "/root/.azure-gahp/secrets";
     private static final ClientLogger LOG = new ClientLogger(AzureScaleSets.class);
 
     private final SdkCalls ops;
     private final SharedNetworks networks;
+    private final ImageProfiles images;
     private final DeletionSchedules schedules;
 
-    AzureScaleSets(SdkCalls ops, SharedNetworks networks, DeletionSchedules schedules) {
+    AzureScaleSets(SdkCalls ops, SharedNetworks networks, ImageProfiles images, DeletionSchedules schedules) {
         this.ops = ops;
         this.networks = networks;
+        this.images = images;
         this.schedules = schedules;
     }
 
@@ -104,10 +97,6 @@ final class AzureScaleSets implements ScaleSets {
             MachineProfiles.validate(spec.machine());
             if (spec.capacity() > MAX_CAPACITY) {
                 throw CloudException.invalid("nodecount " + spec.capacity() + " is more than " + MAX_CAPACITY);
-            }
-            if (spec.machine().image() instanceof ImageRef.VhdUri) {
-                throw CloudException.invalid("a scale set cannot boot from a VHD URL; make a managed or gallery "
-                        + "image from it and give its id");
             }
             if (spec.machine().network() != null) {
                 throw CloudException.invalid("scale sets join the server's shared network; vnetName is not supported");
@@ -122,14 +111,18 @@ final class AzureScaleSets implements ScaleSets {
         MachineSpec m = spec.machine();
         String group = m.name();
         AtomicBoolean madeGroup = new AtomicBoolean();
+        AtomicBoolean scaleSetRequested = new AtomicBoolean();
         AtomicReference<String> grantedTo = new AtomicReference<>();
         AtomicReference<String> grantVault = new AtomicReference<>();
         Map<String, String> baseTags = MachineProfiles.tags(m, Names.KIND_SCALE_SET);
         AzureSettings settings = c.connection().settings();
+        String what = "AZURE_VMSS_CREATE " + spec.name();
 
-        Mono<Optional<VaultInner>> vault = spec.secret() == null ? Mono.just(Optional.empty())
+        Mono<Optional<KeyVaultsRest.Vault>> vault = spec.secret() == null ? Mono.just(Optional.empty())
                 : AzureSecretVaults.checkSecret(c, spec.secret()).map(Optional::of);
-        Mono<Void> steps = vault.flatMap(v -> {
+        Mono<Void> steps = Mono.zip(vault, images.facts(c, m.image(), m.location())).flatMap(found -> {
+            Optional<KeyVaultsRest.Vault> v = found.getT1();
+            ImageProfiles.Facts image = found.getT2();
             Map<String, String> tags = baseTags;
             if (v.isPresent()) {
                 tags = new LinkedHashMap<>(baseTags);
@@ -142,23 +135,49 @@ final class AzureScaleSets implements ScaleSets {
                     .flatMap(net -> ownGroup(c, m, t, madeGroup)
                             .then(v.isEmpty() ? Mono.just(Optional.<IdentityInner>empty())
                                     : identityWithAccess(c, m, t, v.get(), spec.secret(), grantedTo).map(Optional::of))
-                            .flatMap(identity -> c.compute().getVirtualMachineScaleSets().createOrUpdateAsync(group,
-                                    m.name(), scaleSet(spec, t, net.getT1(), net.getT2(), identity.orElse(null),
-                                            v.orElse(null)))));
+                            .flatMap(identity -> {
+                                VirtualMachineScaleSetInner set = scaleSet(spec, t, net.getT1(), net.getT2(),
+                                        identity.orElse(null), v.orElse(null), image);
+                                scaleSetRequested.set(true);
+                                // The PUT's own answer only: accepted means created, provisioning under way.
+                                return c.compute().getVirtualMachineScaleSets()
+                                        .createOrUpdateWithResponseAsync(group, m.name(), set, null, null)
+                                        .flatMap(r -> r.getValue().then());
+                            }));
         }).then();
         return steps.timeout(budget)
                 .onErrorMap(java.util.concurrent.TimeoutException.class, e -> new CloudException(CloudException.TIMEOUT,
-                        "AZURE_VMSS_CREATE " + spec.name() + " did not finish within " + budget.toSeconds()
-                                + " s; the resource group it made, if any, is being removed"))
+                        what + " did not finish within " + budget.toSeconds() + " s" + (scaleSetRequested.get()
+                                ? "; Azure may still be creating it in resource group " + group
+                                        + " (AZURE_VMSS_LIST shows it; AZURE_VMSS_DELETE removes it)"
+                                : "; the resource group it made, if any, is being removed"), e))
                 .doOnError(e -> networks.forgetIfNamed(c, settings, m.location(), e))
-                .onErrorResume(e -> (madeGroup.get()
-                        ? c.resources().getResourceGroups().deleteWithResponseAsync(group, null)
-                                .onErrorResume(x -> Mono.empty()).then()
-                        : Mono.<Void>empty())
-                        .then(grantedTo.get() == null ? Mono.<Void>empty()
-                                : revokeQuietly(c, grantVault.get(), List.of(grantedTo.get()),
-                                        "AZURE_VMSS_CREATE " + spec.name(), REVOKE_AFTER_FAILED_CREATE))
-                        .then(Mono.error(e)));
+                .onErrorResume(e -> {
+                    // Never delete on our own timeout once the scale set was asked for: Azure may have
+                    // accepted it and be creating it; the list shows it and a delete removes it.
+                    boolean cleanUp = madeGroup.get() && !(scaleSetRequested.get() && isTimeout(e));
+                    return (cleanUp ? deleteMadeGroup(c, group, what) : Mono.<Void>empty())
+                            .then(grantedTo.get() == null || !cleanUp ? Mono.<Void>empty()
+                                    : VaultAccess.revokeQuietly(c, grantVault.get(), List.of(grantedTo.get()), what,
+                                            VaultAccess.REVOKE_AFTER_FAILED_CREATE))
+                            .then(Mono.error(e));
+                });
+    }
+
+    private static boolean isTimeout(Throwable e) {
+        return e instanceof CloudException ce && CloudException.TIMEOUT.equals(ce.code());
+    }
+
+    /** Asks Azure to delete a group a failed create made; a refusal is logged with the group's name. */
+    static Mono<Void> deleteMadeGroup(Clients c, String group, String what) {
+        return c.resources().getResourceGroups().deleteWithResponseAsync(group, null)
+                .flatMap(r -> r.getValue().then())
+                .onErrorResume(x -> {
+                    CloudException ce = AzureErrors.translate(x, c.connection().redactor());
+                    LOG.warning("{} failed; removing the resource group it made, {}, failed too ({}: {});"
+                            + " delete it by hand", what, group, ce.code(), ce.getMessage());
+                    return Mono.empty();
+                });
     }
 
     private static Mono<Void> ownGroup(Clients c, MachineSpec m, Map<String, String> tags, AtomicBoolean made) {
@@ -183,36 +202,18 @@ final class AzureScaleSets implements ScaleSets {
 
     /** A user-assigned identity in the scale set's group with read access to the one secret. */
     private static Mono<IdentityInner> identityWithAccess(Clients c, MachineSpec m, Map<String, String> tags,
-            VaultInner vault, VaultSecretRef secret, AtomicReference<String> grantedTo) {
+            KeyVaultsRest.Vault vault, VaultSecretRef secret, AtomicReference<String> grantedTo) {
         IdentityInner identity = new IdentityInner();
         identity.withLocation(m.location());
         identity.withTags(tags);
         return c.identities().getUserAssignedIdentities().createOrUpdateAsync(m.name(), m.name() + "-identity", identity)
                 .doOnNext(id -> grantedTo.set(id.principalId() == null ? null : id.principalId().toString()))
-                .flatMap(id -> grant(c, vault, secret, id).thenReturn(id));
-    }
-
-    private static Mono<Void> grant(Clients c, VaultInner vault, VaultSecretRef secret, IdentityInner id) {
-        if (Boolean.TRUE.equals(vault.properties().enableRbacAuthorization())) {
-            String scope = vault.id() + "/secrets/" + secret.secretName();
-            String role = "/subscriptions/" + c.subscription() + "/providers/Microsoft.Authorization/roleDefinitions/"
-                    + SECRETS_USER_ROLE;
-            return c.authorization().getRoleAssignments().createAsync(scope, UUID.randomUUID().toString(),
-                    new RoleAssignmentCreateParameters().withRoleDefinitionId(role)
-                            .withPrincipalId(id.principalId().toString())
-                            .withPrincipalType(PrincipalType.SERVICE_PRINCIPAL)).then();
-        }
-        return c.keyVault().getVaults().updateAccessPolicyAsync(secret.resourceGroup(), secret.vaultName(),
-                AccessPolicyUpdateKind.ADD, new VaultAccessPolicyParametersInner().withProperties(
-                        new VaultAccessPolicyProperties().withAccessPolicies(List.of(new AccessPolicyEntry()
-                                .withTenantId(vault.properties().tenantId())
-                                .withObjectId(id.principalId().toString())
-                                .withPermissions(new Permissions().withSecrets(List.of(SecretPermissions.GET)))))))
-                .then();
+                .flatMap(id -> VaultAccess.grantSecretRead(c, vault, secret.secretName(), id.principalId().toString())
+                        .thenReturn(id));
     }
 
     static VirtualMachineScaleSetInner scaleSet(ScaleSetSpec spec, Map<String, String> tags, String subnetId,
-            String nsgId, IdentityInner identity, VaultInner vault) {
+            String nsgId, IdentityInner identity, KeyVaultsRest.Vault vault, ImageProfiles.Facts image) {
         MachineSpec m = spec.machine();
         OSProfile os = MachineProfiles.osProfile(m, "x");
         String prefix = m.name().length() > 9 ? m.name().substring(0, 9) : m.name();
@@ -251,6 +252,7 @@ final class AzureScaleSets implements ScaleSets {
         VirtualMachineScaleSetVMProfile profile = new VirtualMachineScaleSetVMProfile()
                 .withOsProfile(osProfile)
                 .withStorageProfile(storage)
+                .withSecurityProfile(image.securityProfile())
                 .withNetworkProfile(new VirtualMachineScaleSetNetworkProfile().withNetworkInterfaceConfigurations(
                         List.of(new VirtualMachineScaleSetNetworkConfiguration().withName("nic").withPrimary(true)
                                 .withNetworkSecurityGroup(new SubResource().withId(nsgId))
@@ -262,16 +264,18 @@ final class AzureScaleSets implements ScaleSets {
         }
         VirtualMachineScaleSetInner vmss = new VirtualMachineScaleSetInner()
                 .withSku(new Sku().withName(m.size()).withTier("Standard").withCapacity((long) spec.capacity()))
+                .withPlan(image.plan())
                 .withOrchestrationMode(OrchestrationMode.UNIFORM)
                 .withUpgradePolicy(new UpgradePolicy().withMode(UpgradeMode.MANUAL))
                 .withOverprovision(false)
-                .withSinglePlacementGroup(spec.capacity() <= 100)
+                // Off from the start, whatever the size: a set with a single placement group cannot grow past 100.
+                .withSinglePlacementGroup(false)
                 .withVirtualMachineProfile(profile);
         if (identity != null && vault != null) {
             vmss.withIdentity(new VirtualMachineScaleSetIdentity().withType(ResourceIdentityType.USER_ASSIGNED)
                     .withUserAssignedIdentities(Map.of(identity.id(), new VirtualMachineIdentityUserAssignedIdentities())));
             profile.withExtensionProfile(new VirtualMachineScaleSetExtensionProfile().withExtensions(List.of(
-                    SecretInstall.extension(m.effectiveOsType(), vault.properties().vaultUri(),
+                    SecretInstall.extension(m.effectiveOsType(), vault.vaultUri(),
                             spec.secret().secretName(), identity.clientId().toString()))));
         }
         vmss.withLocation(m.location());
@@ -290,6 +294,11 @@ final class AzureScaleSets implements ScaleSets {
                 .switchIfEmpty(Mono.error(() -> CloudException.notFound("scale set " + ref + " could not be found")));
     }
 
+    /**
+     * Takes the scale set's identity's vault access out first (so no deadline can skip it), then asks
+     * Azure to delete the group (ours) or the scale set alone, and answers once Azure has accepted
+     * that; the pending scheduled deletion is cancelled.
+     */
     @Override
     public CompletionStage<Void> delete(ResourceRef ref) {
         String what = "AZURE_VMSS_DELETE " + ref;
@@ -308,115 +317,24 @@ final class AzureScaleSets implements ScaleSets {
                                     vaultId = Names.tagIgnoreCase(g.tags(), Names.TAG_VAULT);
                                 }
                                 String vid = vaultId;
-                                // Read who the identity is before its group goes; revoke only once the delete worked.
-                                Mono<List<String>> principals = vid == null ? Mono.just(List.<String>of())
-                                        : principals(c, group, set).onErrorResume(e -> {
-                                            warn(c, what, vid, e);
-                                            return Mono.just(List.of());
-                                        });
-                                return principals.flatMap(p -> {
-                                    Mono<Void> remove = ours ? c.resources().getResourceGroups().deleteAsync(group)
-                                            : c.compute().getVirtualMachineScaleSets().deleteAsync(group, ref.name());
-                                    return remove.then(Mono.fromFuture(() -> schedules.cancel(group).toCompletableFuture())
-                                                    .onErrorResume(e -> Mono.empty()))
-                                            .then(Mono.defer(() -> revokeQuietly(c, vid, p, what,
-                                                    budget.minusNanos(System.nanoTime() - start))));
-                                });
+                                Mono<Void> revoke = vid == null ? Mono.empty()
+                                        : VaultAccess.principals(c, group, set)
+                                                .onErrorResume(e -> {
+                                                    VaultAccess.warn(c, what, vid, e);
+                                                    return Mono.just(List.of());
+                                                })
+                                                .flatMap(p -> VaultAccess.revokeQuietly(c, vid, p, what,
+                                                        budget.minusNanos(System.nanoTime() - start).dividedBy(2)));
+                                Mono<Void> remove = (ours
+                                        ? c.resources().getResourceGroups().deleteWithResponseAsync(group, null)
+                                        : c.compute().getVirtualMachineScaleSets().deleteWithResponseAsync(group,
+                                                ref.name(), null))
+                                        .flatMap(r -> r.getValue().then());
+                                return revoke.then(remove)
+                                        .then(Mono.fromFuture(() -> schedules.cancel(group).toCompletableFuture())
+                                                .onErrorResume(e -> Mono.empty()));
                             }));
         });
-    }
-
-    // ---------------------------------------------------------------- vault access of a scale set's identity
-
-    /** How long a failed create may spend taking its grant out again (it runs in the deadline's margin). */
-    static final Duration REVOKE_AFTER_FAILED_CREATE = Duration.ofSeconds(10);
-
-    /**
-     * The principals of the user-assigned identities the scale set names; if it names none with a
-     * principal, the one create makes ({@code <name>-identity} in its group), when it exists.
-     */
-    private static Mono<List<String>> principals(Clients c, String group, VirtualMachineScaleSetInner set) {
-        List<String> found = new ArrayList<>();
-        if (set.identity() != null && set.identity().userAssignedIdentities() != null) {
-            set.identity().userAssignedIdentities().values().forEach(u -> {
-                if (u != null && u.principalId() != null) {
-                    found.add(u.principalId());
-                }
-            });
-        }
-        if (!found.isEmpty()) {
-            return Mono.just(found);
-        }
-        return AsyncUtil.orEmptyIfNotFound(c.identities().getUserAssignedIdentities()
-                        .getByResourceGroupWithResponseAsync(group, set.name() + "-identity"))
-                .map(r -> r.getValue().principalId() == null ? List.<String>of()
-                        : List.of(r.getValue().principalId().toString()))
-                .defaultIfEmpty(List.of());
-    }
-
-    /**
-     * Takes the principals' access out of the vault of that resource id, within {@code limit}; a
-     * vault that is gone, or that no longer grants them anything, is left alone. Never fails: a
-     * failure is logged at warn (its code and Azure's message, which hold no secret).
-     */
-    static Mono<Void> revokeQuietly(Clients c, String vaultId, List<String> principals, String what, Duration limit) {
-        String vaultGroup = Names.resourceGroupOf(vaultId);
-        if (vaultId == null || vaultGroup == null || principals.isEmpty()) {
-            return Mono.empty();
-        }
-        String vaultName = vaultId.substring(vaultId.lastIndexOf('/') + 1);
-        if (limit.isNegative() || limit.isZero()) {
-            LOG.warning("{}: no time left to take its identity's access out of vault {}", what, vaultName);
-            return Mono.empty();
-        }
-        return AsyncUtil.orEmptyIfNotFound(c.keyVault().getVaults()
-                        .getByResourceGroupWithResponseAsync(vaultGroup, vaultName)).map(r -> r.getValue())
-                .flatMap(v -> Flux.fromIterable(principals).concatMap(p -> revoke(c, v, vaultGroup, vaultName, p)).then())
-                .timeout(limit)
-                .onErrorResume(e -> {
-                    warn(c, what, vaultId, e);
-                    return Mono.empty();
-                });
-    }
-
-    private static Mono<Void> revoke(Clients c, VaultInner vault, String vaultGroup, String vaultName, String principal) {
-        UUID objectId = UUID.fromString(principal);
-        if (vault.properties() != null && Boolean.TRUE.equals(vault.properties().enableRbacAuthorization())) {
-            String prefix = vault.id().toLowerCase(Locale.ROOT);
-            // The client puts $filter in the URL as given: it must come encoded.
-            String filter = java.net.URLEncoder.encode("principalId eq '" + objectId + "'",
-                    java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
-            return c.authorization().getRoleAssignments().listForScopeAsync(noLeadingSlash(vault.id()), filter, null, null)
-                    .filter(a -> a.scope() != null && a.id() != null
-                            && (a.scope().toLowerCase(Locale.ROOT) + "/").startsWith(prefix + "/"))
-                    .concatMap(a -> AsyncUtil.orEmptyIfNotFound(c.authorization().getRoleAssignments()
-                            .deleteByIdAsync(noLeadingSlash(a.id()))))
-                    .then();
-        }
-        List<AccessPolicyEntry> policies = vault.properties() == null ? null : vault.properties().accessPolicies();
-        boolean held = policies != null && policies.stream().anyMatch(p -> principal.equalsIgnoreCase(p.objectId()));
-        if (!held) {
-            return Mono.empty();
-        }
-        return c.keyVault().getVaults().updateAccessPolicyAsync(vaultGroup, vaultName, AccessPolicyUpdateKind.REMOVE,
-                new VaultAccessPolicyParametersInner().withProperties(new VaultAccessPolicyProperties()
-                        .withAccessPolicies(List.of(new AccessPolicyEntry()
-                                .withTenantId(vault.properties().tenantId())
-                                .withObjectId(principal)
-                                .withPermissions(new Permissions().withSecrets(List.of(SecretPermissions.GET)))))))
-                .then();
-    }
-
-    /** The authorization client puts a scope or id after a '/' of its own. */
-    private static String noLeadingSlash(String id) {
-        return id.startsWith("/") ? id.substring(1) : id;
-    }
-
-    private static void warn(Clients c, String what, String vaultId, Throwable e) {
-        CloudException ce = AzureErrors.translate(e, c.connection().redactor());
-        String vaultName = vaultId.substring(vaultId.lastIndexOf('/') + 1);
-        LOG.warning("{}: could not take its identity's access out of vault {} ({}: {}); remove it by hand",
-                what, vaultName, ce.code(), ce.getMessage());
     }
 
     @Override
@@ -449,9 +367,15 @@ final class AzureScaleSets implements ScaleSets {
                     .switchIfEmpty(Mono.error(() -> CloudException.notFound("scale set " + ref + " could not be found")))
                     .flatMap(r -> {
                         Sku sku = r.getValue().sku();
-                        return c.compute().getVirtualMachineScaleSets().updateAsync(group, ref.name(),
-                                new VirtualMachineScaleSetUpdate().withSku(new Sku().withName(sku.name())
-                                        .withTier(sku.tier()).withCapacity((long) capacity)));
+                        VirtualMachineScaleSetUpdate update = new VirtualMachineScaleSetUpdate().withSku(new Sku()
+                                .withName(sku.name()).withTier(sku.tier()).withCapacity((long) capacity));
+                        // A set made with a single placement group (before the server made every set without
+                        // one) holds at most 100 instances: switch it off on the way up (it cannot be switched on again).
+                        if (capacity > CloudRules.SINGLE_PLACEMENT_GROUP_MAX
+                                && !Boolean.FALSE.equals(r.getValue().singlePlacementGroup())) {
+                            update.withSinglePlacementGroup(false);
+                        }
+                        return c.compute().getVirtualMachineScaleSets().updateAsync(group, ref.name(), update);
                     }).then();
         });
     }

@@ -1,22 +1,9 @@
 package org.azuregahp.azure;
 
-import com.azure.resourcemanager.keyvault.fluent.models.VaultAccessPolicyParametersInner;
-import com.azure.resourcemanager.keyvault.fluent.models.VaultInner;
-import com.azure.resourcemanager.keyvault.models.AccessPolicyEntry;
-import com.azure.resourcemanager.keyvault.models.AccessPolicyUpdateKind;
-import com.azure.resourcemanager.keyvault.models.Permissions;
-import com.azure.resourcemanager.keyvault.models.SecretPermissions;
-import com.azure.resourcemanager.keyvault.models.Sku;
-import com.azure.resourcemanager.keyvault.models.SkuFamily;
-import com.azure.resourcemanager.keyvault.models.SkuName;
-import com.azure.resourcemanager.keyvault.models.VaultAccessPolicyProperties;
-import com.azure.resourcemanager.keyvault.models.VaultCreateOrUpdateParameters;
-import com.azure.resourcemanager.keyvault.models.VaultProperties;
 import com.azure.resourcemanager.resources.fluent.models.ResourceGroupInner;
 import com.azure.security.keyvault.secrets.SecretAsyncClient;
 import com.azure.security.keyvault.secrets.SecretClientBuilder;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -55,13 +42,13 @@ final class AzureSecretVaults implements SecretVaults {
     }
 
     /** The vault (for its URI and id) once the secret is known to exist and be readable. */
-    static Mono<VaultInner> checkSecret(Clients c, VaultSecretRef ref) {
+    static Mono<KeyVaultsRest.Vault> checkSecret(Clients c, VaultSecretRef ref) {
         return vault(c, ref.resourceGroup(), ref.vaultName()).flatMap(v -> {
-            if (v.properties() == null || v.properties().vaultUri() == null) {
+            if (v.vaultUri() == null) {
                 return Mono.error(new CloudException(CloudException.NOT_AVAILABLE, "Vault '" + ref.vaultName()
                         + "' has no URI yet (is it still being created?)"));
             }
-            SecretAsyncClient secrets = secretClient(c, v.properties().vaultUri());
+            SecretAsyncClient secrets = secretClient(c, v.vaultUri());
             return secrets.listPropertiesOfSecretVersions(ref.secretName()).byPage().next()
                     .map(page -> page.getValue().stream().anyMatch(p -> !Boolean.FALSE.equals(p.isEnabled())))
                     .defaultIfEmpty(Boolean.FALSE)
@@ -72,11 +59,9 @@ final class AzureSecretVaults implements SecretVaults {
         });
     }
 
-    static Mono<VaultInner> vault(Clients c, String group, String name) {
-        return c.keyVault().getVaults().getByResourceGroupWithResponseAsync(group, name)
-                .map(r -> r.getValue())
-                .onErrorMap(AzureErrors::isNotFound, e -> CloudException.notFound("Vault '" + name
-                        + "' could not be found in resource group '" + group + "'"));
+    static Mono<KeyVaultsRest.Vault> vault(Clients c, String group, String name) {
+        return KeyVaultsRest.get(c, group, name).switchIfEmpty(Mono.error(() -> CloudException.notFound("Vault '"
+                + name + "' could not be found in resource group '" + group + "'")));
     }
 
     static SecretAsyncClient secretClient(Clients c, String vaultUri) {
@@ -124,42 +109,58 @@ final class AzureSecretVaults implements SecretVaults {
         return ops.call("AZURE_KEYVAULT_CREATE " + spec.name(), c -> createVault(c, spec, sku));
     }
 
+    /**
+     * The vault {@code <name>} in group {@code <name>}: an existing one gets the principals added (as
+     * access policies, or as "Key Vault Secrets Officer" on an RBAC vault, whose access policies Azure
+     * ignores); a soft-deleted one that was there is recovered (its name stays reserved for up to 90
+     * days); one soft-deleted elsewhere is an error naming it; otherwise a new access-policy vault.
+     */
     private Mono<Void> createVault(Clients c, VaultSpec spec, String sku) {
         String group = spec.name();
-        Mono<Optional<VaultInner>> existing = AsyncUtil.orEmptyIfNotFound(
-                        c.keyVault().getVaults().getByResourceGroupWithResponseAsync(group, spec.name()))
-                .map(r -> Optional.of(r.getValue())).defaultIfEmpty(Optional.empty());
-        return Mono.zip(existing, tenantId(c)).flatMap(t -> {
-            UUID tenant = t.getT2();
-            List<AccessPolicyEntry> grants = new ArrayList<>();
-            for (String principal : spec.principals()) {
-                grants.add(new AccessPolicyEntry().withTenantId(tenant).withObjectId(principal)
-                        .withPermissions(new Permissions().withSecrets(List.of(SecretPermissions.GET,
-                                SecretPermissions.LIST, SecretPermissions.SET))));
-            }
-            if (t.getT1().isPresent()) {
-                if (grants.isEmpty()) {
-                    return Mono.<Void>empty();
-                }
-                return c.keyVault().getVaults().updateAccessPolicyAsync(group, spec.name(), AccessPolicyUpdateKind.ADD,
-                        new VaultAccessPolicyParametersInner().withProperties(
-                                new VaultAccessPolicyProperties().withAccessPolicies(grants))).then();
-            }
-            return AsyncUtil.orEmptyIfNotFound(c.resources().getResourceGroups().getWithResponseAsync(group))
-                    .map(r -> r.getValue())
-                    .switchIfEmpty(Mono.defer(() -> c.resources().getResourceGroups().createOrUpdateAsync(group,
-                            new ResourceGroupInner().withLocation(spec.location())
-                                    .withTags(Map.of(Names.TAG_MANAGED, KIND_VAULT, Names.TAG_NAME, spec.name())))))
-                    .then(c.keyVault().getVaults().createOrUpdateAsync(group, spec.name(),
-                            new VaultCreateOrUpdateParameters().withLocation(spec.location())
-                                    .withTags(Map.of(Names.TAG_MANAGED, KIND_VAULT))
-                                    .withProperties(new VaultProperties().withTenantId(tenant)
-                                            .withSku(new Sku().withFamily(SkuFamily.A).withName(
-                                                    sku.equals("premium") ? SkuName.PREMIUM : SkuName.STANDARD))
-                                            .withEnableRbacAuthorization(false)
-                                            .withAccessPolicies(grants))))
-                    .then();
-        });
+        List<String> principals = spec.principals();
+        return KeyVaultsRest.get(c, group, spec.name())
+                .map(Optional::of).defaultIfEmpty(Optional.empty())
+                .flatMap(existing -> {
+                    if (existing.isPresent()) {
+                        return VaultAccess.grantSecretsOfficer(c, existing.get(), principals);
+                    }
+                    return tenantId(c).flatMap(tenant -> KeyVaultsRest.deleted(c, spec.location(), spec.name())
+                            .map(Optional::of).defaultIfEmpty(Optional.empty())
+                            .flatMap(deleted -> {
+                                if (deleted.isPresent() && !group.equalsIgnoreCase(deleted.get().resourceGroup())) {
+                                    return Mono.error(softDeletedElsewhere(spec.name(), deleted.get()));
+                                }
+                                Mono<Void> ensureGroup = ensureGroup(c, group, spec.location(), spec.name());
+                                if (deleted.isPresent()) {
+                                    return ensureGroup.then(KeyVaultsRest.put(c, group, spec.name(),
+                                                    KeyVaultsRest.recover(deleted.get().location(), tenant.toString(), sku)))
+                                            .flatMap(v -> VaultAccess.grantSecretsOfficer(c, v, principals));
+                                }
+                                return ensureGroup.then(KeyVaultsRest.put(c, group, spec.name(),
+                                        KeyVaultsRest.newVault(spec.location(), Map.of(Names.TAG_MANAGED, KIND_VAULT),
+                                                tenant.toString(), sku, principals, SECRET_PERMISSIONS))).then();
+                            }));
+                });
+    }
+
+    static final List<String> SECRET_PERMISSIONS = List.of("get", "list", "set");
+
+    private static Mono<Void> ensureGroup(Clients c, String group, String location, String name) {
+        return AsyncUtil.orEmptyIfNotFound(c.resources().getResourceGroups().getWithResponseAsync(group))
+                .map(r -> r.getValue())
+                .switchIfEmpty(Mono.defer(() -> c.resources().getResourceGroups().createOrUpdateAsync(group,
+                        new ResourceGroupInner().withLocation(location)
+                                .withTags(Map.of(Names.TAG_MANAGED, KIND_VAULT, Names.TAG_NAME, name)))))
+                .then();
+    }
+
+    static CloudException softDeletedElsewhere(String name, KeyVaultsRest.DeletedVault d) {
+        return new CloudException(CloudException.CONFLICT, "the key vault name '" + name + "' is held by a"
+                + " soft-deleted vault (it was in resource group " + d.resourceGroup() + ", " + d.location()
+                + (d.deletionDate() == null ? "" : ", deleted " + d.deletionDate())
+                + (d.purgeDate() == null ? "" : ", to be purged " + d.purgeDate()) + "); recover it where it was"
+                + " (az keyvault recover --name " + name + "), purge it (az keyvault purge --name " + name
+                + "), or choose another name");
     }
 
     /** The directory of the subscription: from the credential file, else from the subscription itself. */

@@ -1,5 +1,6 @@
 package org.azuregahp.azure;
 
+import com.azure.core.util.logging.ClientLogger;
 import com.azure.resourcemanager.compute.fluent.models.VirtualMachineInner;
 import com.azure.resourcemanager.compute.models.HardwareProfile;
 import com.azure.resourcemanager.compute.models.InstanceViewStatus;
@@ -49,12 +50,16 @@ final class AzureVirtualMachines implements VirtualMachines {
     /** Longest result line we hand back: the gridmanager reads lines into a buffer of about 500 KB. */
     static final int MAX_LIST_BYTES = 400_000;
 
+    private static final ClientLogger LOG = new ClientLogger(AzureVirtualMachines.class);
+
     private final SdkCalls ops;
     private final SharedNetworks networks;
+    private final ImageProfiles images;
 
-    AzureVirtualMachines(SdkCalls ops, SharedNetworks networks) {
+    AzureVirtualMachines(SdkCalls ops, SharedNetworks networks, ImageProfiles images) {
         this.ops = ops;
         this.networks = networks;
+        this.images = images;
     }
 
     @Override
@@ -77,12 +82,12 @@ final class AzureVirtualMachines implements VirtualMachines {
         Mono<String> subnet = subnetId(c, settings, spec);
         Mono<String> nsg = networks.securityGroupId(c, settings, location, spec.effectiveOsType());
 
-        Mono<VmCreated> steps = Mono.zip(subnet, nsg)
+        Mono<VmCreated> steps = Mono.zip(subnet, nsg, images.facts(c, spec.image(), location))
                 .flatMap(net -> ensureOwnGroup(c, spec, tags, madeGroup)
                         .then(publicIp(c, spec, group, tags))
                         .map(Optional::of).defaultIfEmpty(Optional.empty())
                         .flatMap(ip -> nic(c, spec, group, tags, net.getT1(), net.getT2(), ip.orElse(null))
-                                .flatMap(nicId -> vm(c, spec, group, tags, nicId))
+                                .flatMap(nicId -> vm(c, spec, group, tags, nicId, net.getT3()))
                                 .map(vm -> new VmCreated(vmIdOf(vm), ip.map(PublicIp::address).orElse(null)))));
         return steps.timeout(budget)
                 .onErrorMap(java.util.concurrent.TimeoutException.class, e -> new CloudException(CloudException.TIMEOUT,
@@ -90,9 +95,7 @@ final class AzureVirtualMachines implements VirtualMachines {
                                 + " s; the resource group it made, if any, is being removed"))
                 .doOnError(e -> networks.forgetIfNamed(c, settings, location, e))
                 .onErrorResume(e -> madeGroup.get()
-                ? c.resources().getResourceGroups().deleteWithResponseAsync(group, null)
-                        .onErrorResume(x -> Mono.empty())
-                        .then(Mono.error(e))
+                ? AzureScaleSets.deleteMadeGroup(c, group, "AZURE_VM_CREATE " + spec.name()).then(Mono.error(e))
                 : Mono.error(e));
     }
 
@@ -133,19 +136,49 @@ final class AzureVirtualMachines implements VirtualMachines {
         }
         String group = ref.resourceGroup() != null ? ref.resourceGroup() : spec.name();
         String vnetId = Names.id(c.subscription(), group, "Microsoft.Network", "virtualNetworks", ref.vnetName());
+        boolean noPublicIp = spec.publicIp() instanceof PublicIpChoice.None;
         if (ref.subnetName() != null) {
-            return Mono.just(vnetId + "/subnets/" + ref.subnetName());
+            if (!noPublicIp) {
+                return Mono.just(vnetId + "/subnets/" + ref.subnetName());
+            }
+            // Only a VM without a public IP depends on the subnet for outbound access: read it to say so.
+            return c.network().getSubnets().getWithResponseAsync(group, ref.vnetName(), ref.subnetName(), null)
+                    .map(r -> {
+                        outboundWarning(r.getValue(), spec).ifPresent(LOG::warning);
+                        return r.getValue().id() != null ? r.getValue().id() : vnetId + "/subnets/" + ref.subnetName();
+                    });
         }
         return c.network().getVirtualNetworks().getByResourceGroupWithResponseAsync(group, ref.vnetName(), null)
-                .map(r -> firstSubnet(r.getValue(), ref));
+                .map(r -> {
+                    SubnetInner first = firstSubnet(r.getValue(), ref);
+                    if (noPublicIp) {
+                        outboundWarning(first, spec).ifPresent(LOG::warning);
+                    }
+                    return first.id();
+                });
     }
 
-    private static String firstSubnet(VirtualNetworkInner v, NetworkRef ref) {
+    private static SubnetInner firstSubnet(VirtualNetworkInner v, NetworkRef ref) {
         List<SubnetInner> subnets = v.subnets();
         if (subnets == null || subnets.isEmpty() || subnets.get(0).id() == null) {
             throw CloudException.invalid("virtual network " + ref.vnetName() + " has no subnet");
         }
-        return subnets.get(0).id();
+        return subnets.get(0);
+    }
+
+    /**
+     * The warning for a VM without a public IP on a subnet that gives it no way out: default outbound
+     * access off (private subnets are the default from Network API 2025-07-01 on) and no NAT gateway.
+     * Such a VM cannot reach the internet, so an HTCondor execute node could not call home.
+     */
+    static Optional<String> outboundWarning(SubnetInner subnet, MachineSpec spec) {
+        if (!(spec.publicIp() instanceof PublicIpChoice.None) || subnet == null || subnet.natGateway() != null
+                || !Boolean.FALSE.equals(subnet.defaultOutboundAccess())) {
+            return Optional.empty();
+        }
+        return Optional.of("AZURE_VM_CREATE " + spec.name() + ": subnet " + subnet.name() + " is private (no default"
+                + " outbound access) and has no NAT gateway, and the VM has no public IP: it cannot reach the internet"
+                + " (an execute node could not call home); give the subnet a NAT gateway or the VM a public IP");
     }
 
     record PublicIp(String id, String address) {
@@ -198,13 +231,15 @@ final class AzureVirtualMachines implements VirtualMachines {
     }
 
     private Mono<VirtualMachineInner> vm(Clients c, MachineSpec spec, String group, Map<String, String> tags,
-            String nicId) {
+            String nicId, ImageProfiles.Facts image) {
         VirtualMachineInner vm = new VirtualMachineInner()
                 .withHardwareProfile(new HardwareProfile().withVmSize(VirtualMachineSizeTypes.fromString(spec.size())))
                 .withStorageProfile(MachineProfiles.storageProfile(spec, spec.name()))
                 .withOsProfile(MachineProfiles.osProfile(spec, MachineProfiles.computerName(spec)))
                 .withNetworkProfile(new NetworkProfile().withNetworkInterfaces(List.of(
-                        new NetworkInterfaceReference().withId(nicId).withPrimary(true))));
+                        new NetworkInterfaceReference().withId(nicId).withPrimary(true))))
+                .withSecurityProfile(image.securityProfile())
+                .withPlan(image.plan());
         if (spec.spot() != null) {
             vm.withPriority(VirtualMachinePriorityTypes.SPOT)
                     .withEvictionPolicy(VirtualMachineEvictionPolicyTypes.DEALLOCATE)
@@ -247,7 +282,8 @@ final class AzureVirtualMachines implements VirtualMachines {
                             return deleteGroup(c, group);
                         }
                         // A group we cannot recognise: remove only the VM itself.
-                        return c.compute().getVirtualMachines().deleteAsync(group, ref.name());
+                        return c.compute().getVirtualMachines().deleteWithResponseAsync(group, ref.name(), null)
+                                .flatMap(r -> r.getValue().then());
                     });
                 });
     }
@@ -268,8 +304,9 @@ final class AzureVirtualMachines implements VirtualMachines {
                 .map(r -> Boolean.TRUE).defaultIfEmpty(Boolean.FALSE);
     }
 
+    /** Asks Azure to delete the group and answers once it has accepted (deleting takes minutes more). */
     private static Mono<Void> deleteGroup(Clients c, String group) {
-        return c.resources().getResourceGroups().deleteAsync(group);
+        return c.resources().getResourceGroups().deleteWithResponseAsync(group, null).flatMap(r -> r.getValue().then());
     }
 
     @Override

@@ -13,8 +13,6 @@ import com.azure.resourcemanager.authorization.fluent.AuthorizationManagementCli
 import com.azure.resourcemanager.authorization.implementation.AuthorizationManagementClientBuilder;
 import com.azure.resourcemanager.compute.fluent.ComputeManagementClient;
 import com.azure.resourcemanager.compute.implementation.ComputeManagementClientBuilder;
-import com.azure.resourcemanager.keyvault.fluent.KeyVaultManagementClient;
-import com.azure.resourcemanager.keyvault.implementation.KeyVaultManagementClientBuilder;
 import com.azure.resourcemanager.msi.fluent.ManagedServiceIdentityClient;
 import com.azure.resourcemanager.msi.implementation.ManagedServiceIdentityClientBuilder;
 import com.azure.resourcemanager.network.fluent.NetworkManagementClient;
@@ -45,13 +43,19 @@ final class Clients {
     private final Lazy<ResourceManagementClient> resources;
     private final Lazy<ComputeManagementClient> compute;
     private final Lazy<NetworkManagementClient> network;
-    private final Lazy<KeyVaultManagementClient> keyVault;
+    private final ProviderRegistrations registrations;
     private final Lazy<ManagedServiceIdentityClient> identities;
     private final Lazy<AuthorizationManagementClient> authorization;
     private final Lazy<HttpClient> httpClient;
     private final ConcurrentHashMap<String, SecretAsyncClient> secretClients = new ConcurrentHashMap<>();
 
     Clients(Connection connection, String subscription, AtomicLong throttled) {
+        this(connection, subscription, throttled, new ProviderRegistrations());
+    }
+
+    /** With the process's provider registrations, so a namespace is registered once per subscription. */
+    Clients(Connection connection, String subscription, AtomicLong throttled, ProviderRegistrations registrations) {
+        this.registrations = registrations;
         this.connection = connection;
         this.subscription = subscription;
         this.throttled = throttled;
@@ -72,12 +76,6 @@ final class Clients {
                 .defaultPollInterval(poll)
                 .buildClient());
         this.network = new Lazy<>(() -> new NetworkManagementClientBuilder()
-                .pipeline(pipeline.get())
-                .endpoint(connection.armEndpointNoSlash())
-                .subscriptionId(subscription)
-                .defaultPollInterval(poll)
-                .buildClient());
-        this.keyVault = new Lazy<>(() -> new KeyVaultManagementClientBuilder()
                 .pipeline(pipeline.get())
                 .endpoint(connection.armEndpointNoSlash())
                 .subscriptionId(subscription)
@@ -129,10 +127,6 @@ final class Clients {
         return network.get();
     }
 
-    KeyVaultManagementClient keyVault() {
-        return keyVault.get();
-    }
-
     HttpClient httpClient() {
         return httpClient.get();
     }
@@ -147,6 +141,7 @@ final class Clients {
         List<HttpPipelinePolicy> policies = new ArrayList<>();
         policies.add(new UserAgentPolicy("azure-gahp"));
         policies.add(new RequestIdPolicy());
+        policies.add(registrations.policy(this));
         policies.add(new RetryPolicy(new BoundedRetry(s.maxRetries(), Duration.ofMillis(500),
                 Duration.ofSeconds(30))));
         policies.add(new ThrottleCountingPolicy(throttled));

@@ -15,7 +15,6 @@ import com.azure.resourcemanager.compute.models.SshConfiguration;
 import com.azure.resourcemanager.compute.models.SshPublicKey;
 import com.azure.resourcemanager.compute.models.StorageAccountTypes;
 import com.azure.resourcemanager.compute.models.StorageProfile;
-import com.azure.resourcemanager.compute.models.VirtualHardDisk;
 import com.azure.resourcemanager.compute.models.WindowsConfiguration;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,6 +25,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.azuregahp.ports.AdminCredential;
 import org.azuregahp.ports.CloudException;
+import org.azuregahp.ports.CloudRules;
 import org.azuregahp.ports.ImageRef;
 import org.azuregahp.ports.MachineSpec;
 import org.azuregahp.ports.OsType;
@@ -37,6 +37,8 @@ import org.azuregahp.ports.OsType;
  */
 final class MachineProfiles {
     static final String DEFAULT_ADMIN = "azureuser";
+    /** Azure's limit on a Windows administrator's name (Linux allows 32, which the pattern below checks). */
+    static final int MAX_WINDOWS_ADMIN = 20;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}[A-Za-z0-9_]|[A-Za-z0-9]");
     private static final Pattern USER = Pattern.compile("[a-z_][a-z0-9_.-]{0,31}", Pattern.CASE_INSENSITIVE);
     private static final List<String> RESERVED_USERS = List.of("administrator", "admin", "user", "user1", "test",
@@ -53,11 +55,22 @@ final class MachineProfiles {
             throw CloudException.invalid("name '" + spec.name()
                     + "' is not a valid Azure VM name (1-64 letters, digits, '-', '_', '.')");
         }
+        if (spec.image() instanceof ImageRef.VhdUri vhd) {
+            throw CloudException.invalid("image " + vhd.uri() + " is a VHD URL, which would boot from an unmanaged"
+                    + " disk, and Azure no longer creates those (Unmanaged disks have been retired. Please migrate to"
+                    + " Managed Disks.); make a managed image from the VHD (az image create --source <the VHD URL>"
+                    + " --os-type linux|windows ...) or a Compute Gallery image version, and give its resource id"
+                    + " (/subscriptions/.../providers/Microsoft.Compute/images/...) as image=");
+        }
         String user = adminUser(spec);
+        OsType os = spec.effectiveOsType();
         if (!USER.matcher(user).matches() || RESERVED_USERS.contains(user.toLowerCase(java.util.Locale.ROOT))) {
             throw CloudException.invalid("adminUsername '" + user + "' is not allowed by Azure");
         }
-        OsType os = spec.effectiveOsType();
+        if (os == OsType.WINDOWS && user.length() > MAX_WINDOWS_ADMIN) {
+            throw CloudException.invalid("adminUsername '" + user + "' is longer than the " + MAX_WINDOWS_ADMIN
+                    + " characters Azure allows for a Windows administrator");
+        }
         AdminCredential cred = spec.credential();
         if (cred == null) {
             throw CloudException.invalid(os == OsType.WINDOWS ? "key= is required: a password for the Windows VM"
@@ -69,12 +82,20 @@ final class MachineProfiles {
         if (cred instanceof AdminCredential.Password p) {
             checkPassword(p.value(), os, user);
         }
-        if (cred instanceof AdminCredential.SshPublicKey k && !k.publicKey().strip().matches("(ssh-|ecdsa-)\\S+ \\S+.*")) {
-            throw CloudException.invalid("key= is not an SSH public key in OpenSSH format");
+        if (cred instanceof AdminCredential.SshPublicKey k) {
+            String key = k.publicKey().strip();
+            if (!key.matches("(ssh-|ecdsa-|sk-)\\S+ \\S+.*")) {
+                throw CloudException.invalid("key= is not an SSH public key in OpenSSH format");
+            }
+            String type = key.substring(0, key.indexOf(' '));
+            if (!type.equals("ssh-rsa") && !type.equals("ssh-ed25519")) {
+                throw CloudException.invalid("key= is an " + type + " key; Azure accepts only RSA (ssh-rsa, 2048 bits"
+                        + " or more) and Ed25519 (ssh-ed25519) SSH keys");
+            }
         }
         for (int size : spec.dataDiskSizesGb()) {
-            if (size < 1 || size > 4095) {
-                throw CloudException.invalid("data disk size " + size + " GB is outside 1-4095");
+            if (size < 1 || size > CloudRules.MAX_DATA_DISK_GB) {
+                throw CloudException.invalid("data disk size " + size + " GB is outside 1-" + CloudRules.MAX_DATA_DISK_GB);
             }
         }
     }
@@ -148,29 +169,17 @@ final class MachineProfiles {
                         : OperatingSystemTypes.LINUX);
         ImageRef image = spec.image();
         List<DataDisk> data = new ArrayList<>();
-        if (image instanceof ImageRef.VhdUri vhd) {
-            String dir = vhd.uri().substring(0, vhd.uri().lastIndexOf('/') + 1);
-            os.withName(diskPrefix + "-os").withImage(new VirtualHardDisk().withUri(vhd.uri()))
-                    .withVhd(new VirtualHardDisk().withUri(dir + diskPrefix + "-os.vhd"));
-            int lun = 0;
-            for (int size : spec.dataDiskSizesGb()) {
-                data.add(new DataDisk().withLun(lun).withName(diskPrefix + "-data" + lun).withDiskSizeGB(size)
-                        .withCreateOption(DiskCreateOptionTypes.EMPTY)
-                        .withVhd(new VirtualHardDisk().withUri(dir + diskPrefix + "-data" + lun + ".vhd")));
-                lun++;
-            }
-        } else {
-            os.withManagedDisk(new ManagedDiskParameters().withStorageAccountType(StorageAccountTypes.STANDARD_SSD_LRS))
-                    .withDeleteOption(DiskDeleteOptionTypes.DELETE);
-            sp.withImageReference(imageReference(image));
-            int lun = 0;
-            for (int size : spec.dataDiskSizesGb()) {
-                data.add(new DataDisk().withLun(lun++).withDiskSizeGB(size)
-                        .withCreateOption(DiskCreateOptionTypes.EMPTY)
-                        .withManagedDisk(new ManagedDiskParameters()
-                                .withStorageAccountType(StorageAccountTypes.STANDARD_SSD_LRS))
-                        .withDeleteOption(DiskDeleteOptionTypes.DELETE));
-            }
+        // Managed disks only: a VHD URL is refused in validate (Azure no longer creates unmanaged disks).
+        os.withManagedDisk(new ManagedDiskParameters().withStorageAccountType(StorageAccountTypes.STANDARD_SSD_LRS))
+                .withDeleteOption(DiskDeleteOptionTypes.DELETE);
+        sp.withImageReference(imageReference(image));
+        int lun = 0;
+        for (int size : spec.dataDiskSizesGb()) {
+            data.add(new DataDisk().withLun(lun++).withDiskSizeGB(size)
+                    .withCreateOption(DiskCreateOptionTypes.EMPTY)
+                    .withManagedDisk(new ManagedDiskParameters()
+                            .withStorageAccountType(StorageAccountTypes.STANDARD_SSD_LRS))
+                    .withDeleteOption(DiskDeleteOptionTypes.DELETE));
         }
         sp.withOsDisk(os);
         if (!data.isEmpty()) {

@@ -6,9 +6,9 @@ import java.util.Map;
 /** The tags and naming conventions by which the server recognises what it made. */
 final class Names {
     /** Marks a resource group (and what is in it) as made by this server; value: what it holds. */
-    static final String TAG_MANAGED = "azure-gahp";
+    static final String TAG_MANAGED = org.azuregahp.ports.CloudRules.MANAGED_TAG;
     /** The name given at create, on the resource group and on the VM or scale set. */
-    static final String TAG_NAME = "azure-gahp-name";
+    static final String TAG_NAME = org.azuregahp.ports.CloudRules.NAME_TAG;
     /**
      * On a scale set made with a vault secret (and its group): the vault's resource id, so that its
      * identity's access to the vault, which lives in another group, is taken out when it goes.

@@ -104,7 +104,11 @@ final class SharedNetworks {
     private static VirtualNetworkInner vnet(String location) {
         VirtualNetworkInner v = new VirtualNetworkInner()
                 .withAddressSpace(new AddressSpace().withAddressPrefixes(List.of("10.0.0.0/16")))
-                .withSubnets(List.of(new SubnetInner().withName(Names.SUBNET).withAddressPrefix("10.0.0.0/16")));
+                // Outbound internet for VMs without a public IP, stated rather than left to the API version's
+                // default (from Network API 2025-07-01 on, a new subnet is private): free, through an address
+                // Azure picks. A NAT gateway would give a fixed address at an hourly and per-GB charge.
+                .withSubnets(List.of(new SubnetInner().withName(Names.SUBNET).withAddressPrefix("10.0.0.0/16")
+                        .withDefaultOutboundAccess(true)));
         v.withLocation(location);
         v.withTags(Map.of(Names.TAG_MANAGED, Names.KIND_NETWORK));
         return v;

@@ -82,7 +82,7 @@ class VaultAccessCleanupTest {
     }
 
     @Test
-    void deletingTheScaleSetTakesItsIdentitysAccessPolicyOutOfTheVaultAfterTheGroupIsGone() throws Exception {
+    void deletingTheScaleSetTakesItsIdentitysAccessPolicyOutOfTheVaultBeforeTheGroupGoes() throws Exception {
         scaleSetWithSecret("pool1");
         vault(false, PRINCIPAL);
         azure.stubFor(put(path(VAULT + "/accessPolicies/remove")).willReturn(json(200,
@@ -90,7 +90,8 @@ class VaultAccessCleanupTest {
 
         await(azure.account().scaleSets().delete(ResourceRef.named("pool1")));
 
-        assertThat(writes()).containsSubsequence("DELETE " + rgPath("pool1"), "PUT " + VAULT + "/accessPolicies/remove");
+        // First, so that no deadline can skip it once the delete is under way.
+        assertThat(writes()).containsExactly("PUT " + VAULT + "/accessPolicies/remove", "DELETE " + rgPath("pool1"));
         assertThat(only("PUT", "/accessPolicies/remove").getBodyAsString()).contains(PRINCIPAL).contains(VAULT_TENANT);
     }
 
@@ -118,13 +119,13 @@ class VaultAccessCleanupTest {
 
         await(azure.account().scaleSets().delete(ResourceRef.named("pool3")));
 
-        assertThat(writes()).containsExactly("DELETE " + rgPath("pool3"), "DELETE " + mine);
+        assertThat(writes()).containsExactly("DELETE " + mine, "DELETE " + rgPath("pool3"));
     }
 
     private static String assignment(String id, String scope) {
         return "{\"id\":\"" + id + "\",\"name\":\"" + id.substring(id.lastIndexOf('/') + 1) + "\",\"type\":"
                 + "\"Microsoft.Authorization/roleAssignments\",\"properties\":{\"roleDefinitionId\":\"/subscriptions/"
-                + SUB + "/providers/Microsoft.Authorization/roleDefinitions/" + AzureScaleSets.SECRETS_USER_ROLE
+                + SUB + "/providers/Microsoft.Authorization/roleDefinitions/" + VaultAccess.SECRETS_USER_ROLE
                 + "\",\"principalId\":\"" + PRINCIPAL + "\",\"principalType\":\"ServicePrincipal\",\"scope\":\"" + scope
                 + "\"}}";
     }

@@ -207,9 +207,10 @@ final class AzureRules {
         }
         int lun = 0;
         for (Integer gb : spec.dataDiskSizesGb()) {
-            if (gb == null || gb < 1 || gb > 4095) {
+            if (gb == null || gb < 1 || gb > org.azuregahp.ports.CloudRules.MAX_DATA_DISK_GB) {
                 throw new CloudException(CloudException.INVALID_PARAMETER, "The value of parameter"
-                        + " dataDisks[" + lun + "].diskSizeGB is invalid: it must be between 1 and 4095."
+                        + " dataDisks[" + lun + "].diskSizeGB is invalid: it must be between 1 and "
+                        + org.azuregahp.ports.CloudRules.MAX_DATA_DISK_GB + "."
                         + " Target: 'diskSizeGB'");
             }
             lun++;

@@ -30,8 +30,8 @@ import org.azuregahp.ports.VaultSecretRef;
  * ARM template), so only more than 1,000 is an error.
  */
 final class FakeScaleSets implements ScaleSets {
-    static final int MAX_CAPACITY = 1000;
-    static final int SINGLE_PLACEMENT_GROUP_MAX = 100;
+    static final int MAX_CAPACITY = org.azuregahp.ports.CloudRules.MAX_SCALE_SET_CAPACITY;
+    static final int SINGLE_PLACEMENT_GROUP_MAX = org.azuregahp.ports.CloudRules.SINGLE_PLACEMENT_GROUP_MAX;
 
     private final CloudState world;
     private final StepScheduler runner;
@@ -80,6 +80,7 @@ final class FakeScaleSets implements ScaleSets {
                         FakeSecretVaults.requireSecret(world, subscription, spec.secret());
                     }
                     g = world.newGroup(subscription, name, AzureRules.normalizeLocation(spec.machine().location()));
+                    g.tags.put(Model.MANAGED_TAG, "vmss");
                     g.tags.put(Model.NAME_TAG, name);
                     g.ownerKind = "vmss";
                     g.fingerprint = fingerprint;
@@ -132,8 +133,9 @@ final class FakeScaleSets implements ScaleSets {
                     vmss.singlePlacementGroup = spec.capacity() <= SINGLE_PLACEMENT_GROUP_MAX;
                     vmss.provisioningState = "creating";
                     vmss.fingerprint = fingerprint;
-                    vmss.tags.put(Model.NAME_TAG, name);
                     spec.machine().tags().forEach((k, v) -> vmss.tags.put(k, v == null ? "" : v));
+                    vmss.tags.put(Model.MANAGED_TAG, "vmss");
+                    vmss.tags.put(Model.NAME_TAG, name);
                     vmss.props.put("image", spec.machine().image().toString());
                     vmss.props.put("subnet", network.subnetId());
                     vmss.props.put("networkSecurityGroup", network.nsgId());

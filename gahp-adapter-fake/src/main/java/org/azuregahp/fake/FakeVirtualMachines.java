@@ -63,6 +63,7 @@ final class FakeVirtualMachines implements VirtualMachines {
                         externalPip = world.existingPublicIp(e.resourceId());
                     }
                     g = world.newGroup(subscription, spec.name(), location);
+                    g.tags.put(Model.MANAGED_TAG, "vm");
                     g.tags.put(Model.NAME_TAG, spec.name());
                     g.ownerKind = "vm";
                     g.fingerprint = fingerprint;
@@ -123,8 +124,9 @@ final class FakeVirtualMachines implements VirtualMachines {
                     if (externalPip != null) {
                         vm.externalPublicIpId = pipId;
                     }
-                    vm.tags.put(Model.NAME_TAG, name);
                     spec.tags().forEach((k, v) -> vm.tags.put(k, v == null ? "" : v));
+                    vm.tags.put(Model.MANAGED_TAG, "vm");
+                    vm.tags.put(Model.NAME_TAG, name);
                     vm.props.put("image", spec.image().toString());
                     vm.props.put("adminUsername", spec.adminUsername() == null ? "azureuser" : spec.adminUsername());
                     vm.props.put("authentication", spec.credential() instanceof

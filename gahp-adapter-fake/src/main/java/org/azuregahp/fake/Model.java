@@ -24,8 +24,10 @@ final class Model {
     static final String VAULT = "Microsoft.KeyVault/vaults";
     static final String IDENTITY = "Microsoft.ManagedIdentity/userAssignedIdentities";
 
-    /** The tag every VM and scale set this fake makes carries: the name given at create. */
-    static final String NAME_TAG = "azure-gahp:name";
+    /** The tag every VM and scale set (and its group) carries: the name given at create, as on Azure. */
+    static final String NAME_TAG = org.azuregahp.ports.CloudRules.NAME_TAG;
+    /** What the group holds ({@code vm}, {@code vmss}), as the Azure adapter tags it. */
+    static final String MANAGED_TAG = org.azuregahp.ports.CloudRules.MANAGED_TAG;
 
     private Model() {
     }

@@ -105,7 +105,7 @@ final class StateDocument {
         String where = "resource group " + gname;
         String location = gn.hasNonNull("location") ? gn.get("location").asText() : "westeurope";
         Group g = world.newGroup(sub.id, gname, AzureRules.normalizeLocation(location));
-        g.tags.putAll(stringMap(gn.get("tags"), where));
+        g.tags.putAll(nameTagAsOnAzure(stringMap(gn.get("tags"), where)));
         for (JsonNode rn : array(gn, "resources", where)) {
             loadResource(world, g, rn, mapper);
         }
@@ -149,7 +149,7 @@ final class StateDocument {
         Set<String> handled;
         if (type.equalsIgnoreCase(Model.VM)) {
             Vm vm = new Vm(name);
-            vm.tags.putAll(stringMap(rn.get("tags"), where));
+            vm.tags.putAll(nameTagAsOnAzure(stringMap(rn.get("tags"), where)));
             vm.displayName = vm.tags.getOrDefault(Model.NAME_TAG, g.name);
             vm.location = rn.hasNonNull("location") ? AzureRules.normalizeLocation(rn.get("location").asText()) : g.location;
             vm.vmId = rn.hasNonNull("vmId") ? rn.get("vmId").asText() : world.newGuid();
@@ -177,7 +177,7 @@ final class StateDocument {
             handled = VM_KEYS;
         } else if (type.equalsIgnoreCase(Model.VMSS)) {
             Vmss v = new Vmss(name);
-            v.tags.putAll(stringMap(rn.get("tags"), where));
+            v.tags.putAll(nameTagAsOnAzure(stringMap(rn.get("tags"), where)));
             v.displayName = v.tags.getOrDefault(Model.NAME_TAG, g.name);
             v.location = rn.hasNonNull("location") ? AzureRules.normalizeLocation(rn.get("location").asText()) : g.location;
             v.size = rn.hasNonNull("size") ? rn.get("size").asText() : "Standard_B1s";
@@ -278,6 +278,19 @@ final class StateDocument {
             throw new IllegalArgumentException(where + " has no '" + field + "' text");
         }
         return v.asText();
+    }
+
+    /**
+     * Tags as both clouds write them: a document written before the fake shared the Azure adapter's
+     * name tag carries {@code azure-gahp:name}; it is read as {@code azure-gahp-name}, so its VMs and
+     * scale sets keep their names and are found by the same tag as on Azure.
+     */
+    static Map<String, String> nameTagAsOnAzure(Map<String, String> tags) {
+        String legacy = tags.remove(org.azuregahp.ports.CloudRules.LEGACY_FAKE_NAME_TAG);
+        if (legacy != null) {
+            tags.putIfAbsent(Model.NAME_TAG, legacy);
+        }
+        return tags;
     }
 
     private static Map<String, String> stringMap(JsonNode n, String where) {

@@ -6,7 +6,7 @@
  * <h2>Behaviour</h2>
  * <ul>
  *   <li>Every VM and scale set lives in a resource group of its own, named after it and tagged
- *       {@code azure-gahp:name=<name>}. A VM gets a virtual network, a security group (SSH or RDP
+ *       {@code azure-gahp-name=<name>} (the tag both clouds write, {@code CloudRules.NAME_TAG}; a state document with the earlier {@code azure-gahp:name} still loads). A VM gets a virtual network, a security group (SSH or RDP
  *       open), a NIC, a public IP from the documentation ranges 203.0.113.0/24, 198.51.100.0/24 and
  *       192.0.2.0/24, then from the benchmarking range 198.18.0.0/15 (129,265 addresses per fake
  *       cloud; beyond that a create fails with {@code PublicIPCountLimitReached}), an OS disk and its data disks. A scale set gets a

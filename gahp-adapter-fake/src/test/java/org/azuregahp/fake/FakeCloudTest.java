@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import org.azuregahp.ports.AccountRef;
 import org.azuregahp.ports.CloudAccount;
 import org.azuregahp.ports.CloudException;
+import org.azuregahp.ports.CloudRules;
 import org.azuregahp.ports.PublicIpChoice;
 import org.azuregahp.ports.ResourceRef;
 import org.azuregahp.ports.ScaleSetSpec;
@@ -371,6 +372,23 @@ class FakeCloudTest {
             assertThat(Support.groups(Support.state(c), SUB)).extracting(g -> g.get("name").asText())
                     .containsExactly("mine");
             assertThat(await(account(c).virtualMachines().create(Support.vm("half"))).vmId()).isNotBlank();
+        }
+    }
+
+    @Test
+    void aStateFileWithTheEarlierNameTagLoadsUnderTheTagBothCloudsShare() throws IOException {
+        Path file = dir.resolve("legacy.json");
+        Files.writeString(file, """
+                {"resourceGroups":[{"subscription":"%s","name":"rg-old","location":"westeurope",
+                  "tags":{"azure-gahp:name":"old1"},"resources":[
+                    {"type":"Microsoft.Compute/virtualMachines","name":"old1","tags":{"azure-gahp:name":"old1"},
+                     "powerState":"running"}]}]}
+                """.formatted(SUB));
+        try (FakeCloud c = FakeCloud.builder().stateFile(file).build()) {
+            assertThat(await(account(c).virtualMachines().list(new VmQuery.ByTag(CloudRules.NAME_TAG, "old1"))))
+                    .extracting(VmStatus::name).containsExactly("old1");
+            assertThat(Support.state(c).toString()).contains("\"azure-gahp-name\":\"old1\"")
+                    .doesNotContain("azure-gahp:name");
         }
     }
 

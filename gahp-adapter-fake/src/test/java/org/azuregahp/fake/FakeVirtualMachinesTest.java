@@ -91,7 +91,8 @@ class FakeVirtualMachinesTest {
         assertThat(groups).hasSize(1);
         JsonNode g = groups.get(0);
         assertThat(g.get("name").asText()).isEqualTo("full");
-        assertThat(g.get("tags").get("azure-gahp:name").asText()).isEqualTo("full");
+        assertThat(g.get("tags").get("azure-gahp-name").asText()).isEqualTo("full");
+        assertThat(g.get("tags").get("azure-gahp").asText()).isEqualTo("vm");
         List<String> types = new ArrayList<>();
         g.get("resources").forEach(r -> types.add(r.get("type").asText() + "/" + r.get("name").asText()));
         assertThat(types).contains("Microsoft.Compute/virtualMachines/full",

@@ -19,8 +19,9 @@ import java.util.Objects;
  */
 public final class CommandParser {
 
-    public static final int MAX_NODE_COUNT = 1000;
-    public static final int MAX_DISK_GB = 4095;
+    /** Shared with both clouds: {@link org.azuregahp.ports.CloudRules}. */
+    public static final int MAX_NODE_COUNT = org.azuregahp.ports.CloudRules.MAX_SCALE_SET_CAPACITY;
+    public static final int MAX_DISK_GB = org.azuregahp.ports.CloudRules.MAX_DATA_DISK_GB;
 
     private final CommandTable table;
     private final Clock clock;

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.azuregahp.ports.AdminCredential;
 import org.azuregahp.ports.CloudAccount;
 import org.azuregahp.ports.CloudException;
+import org.azuregahp.ports.CloudRules;
 import org.azuregahp.ports.MachineSpec;
 import org.azuregahp.ports.PublicIpChoice;
 import org.azuregahp.ports.ResourceRef;
@@ -126,6 +127,20 @@ public abstract class VirtualMachinesContract extends ContractSupport {
         } finally {
             quietly(() -> await(vms().delete(ResourceRef.named(tagged))));
             quietly(() -> await(vms().delete(ResourceRef.named(plain))));
+        }
+    }
+
+    @Test
+    public void bothCloudsTagAVmWithTheSharedNameTag() {
+        String name = uniqueName("ctname");
+        try {
+            await(vms().create(machine(name)));
+            assertThat(await(vms().list(new VmQuery.ByTag(CloudRules.NAME_TAG, name)))).extracting(VmStatus::name)
+                    .containsExactly(name);
+            assertThat(await(vms().list(new VmQuery.ByTag(CloudRules.MANAGED_TAG, "vm")))).extracting(VmStatus::name)
+                    .contains(name);
+        } finally {
+            quietly(() -> await(vms().delete(ResourceRef.named(name))));
         }
     }
 
