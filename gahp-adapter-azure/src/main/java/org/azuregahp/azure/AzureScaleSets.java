@@ -145,7 +145,8 @@ final class AzureScaleSets implements ScaleSets {
                                         .flatMap(r -> r.getValue().then());
                             }));
         }).then();
-        return steps.timeout(budget)
+        return steps.onErrorMap(e -> MachineProfiles.explainPurchaseFailure(e, m, c))
+                .timeout(budget)
                 .onErrorMap(java.util.concurrent.TimeoutException.class, e -> new CloudException(CloudException.TIMEOUT,
                         what + " did not finish within " + budget.toSeconds() + " s" + (scaleSetRequested.get()
                                 ? "; Azure may still be creating it in resource group " + group

@@ -89,7 +89,8 @@ final class AzureVirtualMachines implements VirtualMachines {
                         .flatMap(ip -> nic(c, spec, group, tags, net.getT1(), net.getT2(), ip.orElse(null))
                                 .flatMap(nicId -> vm(c, spec, group, tags, nicId, net.getT3()))
                                 .map(vm -> new VmCreated(vmIdOf(vm), ip.map(PublicIp::address).orElse(null)))));
-        return steps.timeout(budget)
+        return steps.onErrorMap(e -> MachineProfiles.explainPurchaseFailure(e, spec, c))
+                .timeout(budget)
                 .onErrorMap(java.util.concurrent.TimeoutException.class, e -> new CloudException(CloudException.TIMEOUT,
                         "AZURE_VM_CREATE " + spec.name() + " did not finish within " + budget.toSeconds()
                                 + " s; the resource group it made, if any, is being removed"))

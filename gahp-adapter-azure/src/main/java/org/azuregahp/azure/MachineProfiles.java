@@ -199,6 +199,24 @@ final class MachineProfiles {
         throw CloudException.invalid("image " + image + " cannot be used here");
     }
 
+    /**
+     * Azure's refusal of a marketplace image whose purchase plan's terms are not accepted on the
+     * subscription, said with the command that accepts them; any other failure as it is.
+     */
+    static Throwable explainPurchaseFailure(Throwable failure, MachineSpec spec, Clients c) {
+        CloudException ce = AzureErrors.translate(failure, c.connection().redactor());
+        boolean terms = ce.code().equalsIgnoreCase("ResourcePurchaseValidationFailed")
+                || ce.code().equalsIgnoreCase("MarketplacePurchaseEligibilityFailed")
+                || ce.getMessage().contains("legal terms");
+        if (!terms || !(spec.image() instanceof ImageRef.Marketplace m)) {
+            return failure;
+        }
+        return new CloudException(ce.code(), "the image " + m + " is sold with a purchase plan whose terms are not"
+                + " accepted on subscription " + c.subscription() + "; accept them once with: az vm image terms accept"
+                + " --urn " + m.publisher() + ":" + m.offer() + ":" + m.sku() + ":" + m.version() + " --subscription "
+                + c.subscription() + " (Azure: " + ce.getMessage() + ")", failure);
+    }
+
     static BillingProfile billing(MachineSpec spec) {
         return spec.spot() == null ? null : new BillingProfile().withMaxPrice(spec.spot().maxPrice());
     }

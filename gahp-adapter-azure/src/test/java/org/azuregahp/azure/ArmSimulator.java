@@ -25,6 +25,15 @@ import java.util.UUID;
  * scale-set lists, scale-set power actions and instance views, Key Vault access policies and the
  * secrets data plane (with its 401 challenge), Automation runbooks and schedules. It knows a handful
  * of regions and answers an unknown one as Azure does.
+ *
+ * <p>And it refuses what Azure refuses, in Azure's words: writes to a resource provider the
+ * subscription is not registered for (until it is: {@code POST .../providers/{ns}/register}, then
+ * {@code Registering}, then {@code Registered}); Key Vault API versions before 2026-02-01; a VM or
+ * scale set from a gallery image that needs Trusted Launch without it (or with it, from an image
+ * that does not support it); unmanaged disks; a marketplace image with a purchase plan without the
+ * plan, or whose terms are not accepted; a scale set with a single placement group above 100
+ * instances; a vault name held by a soft-deleted vault. Role-based vaults ignore access policies.
+ * A scale set's create can be held open ({@link #holdScaleSetCreates}) as a slow create is.
  */
 final class ArmSimulator implements ResponseDefinitionTransformerV2 {
     static final String NAME = "arm-simulator";
@@ -39,6 +48,21 @@ final class ArmSimulator implements ResponseDefinitionTransformerV2 {
     private final Map<String, ObjectNode> resources = new LinkedHashMap<>();
     private final Map<String, Set<String>> secrets = new HashMap<>();
     private int addresses;
+    /** Provider namespaces (lower case) not registered; those the principal may not register. */
+    private final Set<String> unregistered = new HashSet<>();
+    private final Set<String> unregistrable = new HashSet<>();
+    /** Registration under way: namespace to the number of state reads left before it is Registered. */
+    private final Map<String, Integer> registering = new HashMap<>();
+    private int registerCalls;
+    /** Answers to GETs of fixed paths (lower case): gallery image definitions, marketplace image versions. */
+    private final Map<String, ObjectNode> fixed = new HashMap<>();
+    /** Marketplace images (publisher:offer:sku, lower case) sold with a plan, and whether its terms are accepted. */
+    private final Map<String, Boolean> planTermsAccepted = new HashMap<>();
+    /** Soft-deleted vaults by lower-case name: the vault as it was, with its original path. */
+    private final Map<String, ObjectNode> deletedVaults = new LinkedHashMap<>();
+    private boolean mayAssignRoles = true;
+    private boolean holdScaleSetCreates;
+    private final List<String> heldOperations = new ArrayList<>();
 
     ArmSimulator(String subscription, String tenant) {
         this.subscription = subscription;
@@ -72,13 +96,153 @@ final class ArmSimulator implements ResponseDefinitionTransformerV2 {
         secrets.computeIfAbsent(vault.toLowerCase(Locale.ROOT), k -> new HashSet<>()).add(secret);
     }
 
-    /** Test seeding: an Automation account. */
+    /** Test seeding: an Automation account with a system-assigned identity. */
     synchronized void seedAutomationAccount(String group, String account) {
+        seedAutomationAccount(group, account, true);
+    }
+
+    /** Test seeding: an Automation account, with or without a system-assigned identity. */
+    synchronized void seedAutomationAccount(String group, String account, boolean systemIdentity) {
         ensureGroup(group, "westeurope");
         ObjectNode a = json.createObjectNode().put("location", "westeurope");
-        a.putObject("identity").put("type", "SystemAssigned");
+        if (systemIdentity) {
+            a.putObject("identity").put("type", "SystemAssigned").put("principalId", UUID.randomUUID().toString())
+                    .put("tenantId", tenant);
+        }
         store(rp(group, "Microsoft.Automation", "automationAccounts", account), "Microsoft.Automation/automationAccounts",
                 account, a);
+    }
+
+    /** Test seeding: a vault in access-policy or role-based (RBAC) mode, holding the named secret. */
+    synchronized void seedSecret(String vault, String group, String secret, boolean rbac) {
+        seedSecret(vault, group, secret);
+        ((ObjectNode) resources.get(key(rp(group, "Microsoft.KeyVault", "vaults", vault))).path("properties"))
+                .put("enableRbacAuthorization", rbac);
+    }
+
+    /** Test seeding: a soft-deleted vault of that name, deleted from {@code group}. */
+    synchronized void seedSoftDeletedVault(String vault, String group, String location) {
+        ObjectNode v = json.createObjectNode().put("location", location);
+        v.putObject("properties").put("tenantId", tenant).put("vaultUri", base + "/").putObject("sku")
+                .put("family", "A").put("name", "standard");
+        String path = rp(group, "Microsoft.KeyVault", "vaults", vault);
+        v.put("id", path).put("name", vault).put("type", "Microsoft.KeyVault/vaults");
+        deletedVaults.put(vault.toLowerCase(Locale.ROOT), v);
+    }
+
+    /** The principals the vault lets read its secrets: role assignments on an RBAC vault, else its access policies. */
+    synchronized List<String> principalsWithSecretAccess(String vault, String group) {
+        ObjectNode v = resources.get(key(rp(group, "Microsoft.KeyVault", "vaults", vault)));
+        List<String> out = new ArrayList<>();
+        if (v == null) {
+            return out;
+        }
+        if (v.path("properties").path("enableRbacAuthorization").asBoolean(false)) {
+            String prefix = key(v.path("id").asText());
+            resources.forEach((k, r) -> {
+                if (r.path("type").asText().equals("Microsoft.Authorization/roleAssignments")
+                        && key(r.path("properties").path("scope").asText()).startsWith(prefix)) {
+                    out.add(r.path("properties").path("principalId").asText());
+                }
+            });
+        } else {
+            v.path("properties").path("accessPolicies").forEach(p -> out.add(p.path("objectId").asText()));
+        }
+        return out;
+    }
+
+    /** Whether the principal may create role assignments (User Access Administrator or similar). */
+    synchronized void mayAssignRoles(boolean may) {
+        mayAssignRoles = may;
+    }
+
+    /** The subscription starts (again) with this provider unregistered; the principal may or may not register it. */
+    synchronized void unregister(String namespace, boolean principalMayRegister) {
+        unregistered.add(namespace.toLowerCase(Locale.ROOT));
+        if (!principalMayRegister) {
+            unregistrable.add(namespace.toLowerCase(Locale.ROOT));
+        }
+    }
+
+    /** Every provider registered, and registering allowed. */
+    synchronized void registerAll() {
+        unregistered.clear();
+        unregistrable.clear();
+        registering.clear();
+    }
+
+    synchronized boolean registered(String namespace) {
+        return !unregistered.contains(namespace.toLowerCase(Locale.ROOT));
+    }
+
+    synchronized int registerCalls() {
+        return registerCalls;
+    }
+
+    /**
+     * Test seeding: a Compute Gallery image definition (its id, without {@code /versions/...}) whose
+     * features say its security type ({@code TrustedLaunch}, {@code TrustedLaunchSupported}, ...; null
+     * for none: a generation 1 image).
+     */
+    synchronized void seedGalleryImage(String definitionId, String securityType) {
+        ObjectNode d = json.createObjectNode().put("id", definitionId)
+                .put("name", definitionId.substring(definitionId.lastIndexOf('/') + 1)).put("location", "westeurope");
+        ObjectNode props = d.putObject("properties").put("osType", "Linux").put("osState", "Generalized")
+                .put("hyperVGeneration", securityType == null ? "V1" : "V2");
+        if (securityType != null) {
+            props.putArray("features").addObject().put("name", "SecurityType").put("value", securityType);
+        }
+        fixed.put(key(definitionId), d);
+    }
+
+    /**
+     * Test seeding: a marketplace image (every version, "latest" among them) of a generation, with
+     * the Trusted Launch feature for generation 2, optionally sold with a purchase plan whose terms
+     * are accepted or not.
+     */
+    synchronized void seedMarketplaceImage(String publisher, String offer, String sku, boolean gen2, boolean plan,
+            boolean termsAccepted) {
+        String prefix = "/subscriptions/" + subscription + "/providers/Microsoft.Compute/locations/westeurope/publishers/"
+                + publisher + "/artifacttypes/vmimage/offers/" + offer + "/skus/" + sku + "/versions";
+        String version = "1.0.20260101";
+        ObjectNode image = json.createObjectNode().put("name", version).put("location", "westeurope")
+                .put("id", prefix + "/" + version);
+        ObjectNode props = image.putObject("properties").put("hyperVGeneration", gen2 ? "V2" : "V1");
+        props.putObject("osDiskImage").put("operatingSystem", "Linux");
+        if (gen2) {
+            props.putArray("features").addObject().put("name", "SecurityType").put("value", "TrustedLaunchSupported");
+        }
+        if (plan) {
+            props.putObject("plan").put("publisher", publisher).put("name", sku).put("product", offer);
+            planTermsAccepted.put(key(publisher + ":" + offer + ":" + sku), termsAccepted);
+        }
+        fixed.put(key(prefix + "/" + version), image);
+        ArrayNode versions = json.createArrayNode();
+        versions.addObject().put("name", version).put("location", "westeurope").put("id", prefix + "/" + version);
+        fixed.put(key(prefix), (ObjectNode) json.createObjectNode().set("list", versions));
+        galleryOrMarketplace.put(key(publisher + ":" + offer + ":" + sku), image);
+    }
+
+    private final Map<String, ObjectNode> galleryOrMarketplace = new HashMap<>();
+
+    /** From now on a scale set's create stays in progress (provisioning Creating) until {@link #finishScaleSetCreates}. */
+    synchronized void holdScaleSetCreates(boolean hold) {
+        holdScaleSetCreates = hold;
+    }
+
+    /** The held creates finish: their scale sets succeed and their operations report Succeeded. */
+    synchronized void finishScaleSetCreates() {
+        for (String path : heldOperations) {
+            ObjectNode set = resources.get(key(path));
+            if (set != null) {
+                ((ObjectNode) set.path("properties")).put("provisioningState", "Succeeded");
+            }
+        }
+        heldOperations.clear();
+    }
+
+    synchronized int heldScaleSetCreates() {
+        return heldOperations.size();
     }
 
     @Override
@@ -102,9 +266,51 @@ final class ArmSimulator implements ResponseDefinitionTransformerV2 {
         if (s.length < 2 || !s[0].equalsIgnoreCase("subscriptions")) {
             return error(404, "NotFound", "no such endpoint " + path);
         }
+        String apiVersion = apiVersion(url);
+        String lower = path.toLowerCase(Locale.ROOT);
+        if (lower.indexOf("/providers/microsoft.keyvault/") >= 0
+                && lower.lastIndexOf("/providers/") == lower.indexOf("/providers/microsoft.keyvault/")
+                && apiVersion.compareTo("2026-02-01") < 0) {
+            // Key Vault's control plane retires every API version before 2026-02-01 on 27 Feb 2027.
+            return error(400, "NoRegisteredProviderFound", "No registered resource provider found for location"
+                    + " 'westeurope' and API version '" + apiVersion + "' for type 'vaults'. The supported"
+                    + " api-versions are '2026-02-01'. The supported locations are '" + String.join(", ", LOCATIONS) + "'.");
+        }
         if (s.length == 2) {
             return ok(json.createObjectNode().put("subscriptionId", subscription).put("tenantId", tenant)
                     .put("state", "Enabled"));
+        }
+        if ((s.length == 4 || s.length == 5) && s[2].equalsIgnoreCase("providers")
+                && (s.length == 4 || s[4].equalsIgnoreCase("register"))) {
+            return provider(method, s[3], s.length == 5);
+        }
+        String ns = s.length >= 6 && s[2].equalsIgnoreCase("resourcegroups") && s[4].equalsIgnoreCase("providers") ? s[5]
+                : s.length >= 4 && s[2].equalsIgnoreCase("providers") ? s[3] : null;
+        if (!method.equals("GET") && ns != null) {
+            if (unregistered.contains(ns.toLowerCase(Locale.ROOT))) {
+                String m = "The subscription is not registered to use namespace '" + ns + "'. See"
+                        + " https://aka.ms/rps-not-found for how to register subscriptions.";
+                ObjectNode e = json.createObjectNode();
+                ObjectNode err = e.putObject("error").put("code", "MissingSubscriptionRegistration").put("message", m);
+                err.putArray("details").addObject().put("code", "MissingSubscriptionRegistration").put("target", ns)
+                        .put("message", m);
+                return respond(409, e);
+            }
+        }
+        ObjectNode fixedAnswer = method.equals("GET") ? fixed.get(key(path)) : null;
+        if (fixedAnswer != null) {
+            return fixedAnswer.has("list") ? ok(fixedAnswer.get("list")) : ok(fixedAnswer);
+        }
+        if (method.equals("GET") && s.length == 8 && s[6].equalsIgnoreCase("deletedVaults")) {
+            ObjectNode d = deletedVaults.get(s[7].toLowerCase(Locale.ROOT));
+            if (d == null || !d.path("location").asText().equalsIgnoreCase(s[5])) {
+                return error(404, "ResourceNotFound", "The Resource 'Microsoft.KeyVault/deletedVaults/" + s[7]
+                        + "' was not found.");
+            }
+            ObjectNode out = json.createObjectNode().put("name", s[7]).put("type", "Microsoft.KeyVault/deletedVaults");
+            out.putObject("properties").put("vaultId", d.path("id").asText()).put("location", d.path("location").asText())
+                    .put("deletionDate", "2026-11-01T10:00:00Z").put("scheduledPurgeDate", "2027-01-30T10:00:00Z");
+            return ok(out);
         }
         if (s.length == 3 && s[2].equalsIgnoreCase("resourcegroups")) {
             ArrayNode list = json.createArrayNode();
@@ -116,7 +322,7 @@ final class ArmSimulator implements ResponseDefinitionTransformerV2 {
             return ok(json.createObjectNode().set("value", list));
         }
         if (s.length == 5 && s[2].equalsIgnoreCase("providers")) {
-            return list(s[3] + "/" + s[4]);
+            return list(s[3] + "/" + s[4], r.getUrl());
         }
         if (s.length >= 4 && s[2].equalsIgnoreCase("resourcegroups")) {
             String group = s[3];
@@ -128,6 +334,59 @@ final class ArmSimulator implements ResponseDefinitionTransformerV2 {
             }
         }
         return error(404, "NotFound", "no such endpoint " + path);
+    }
+
+    // ---------------------------------------------------------------- resource providers
+
+    /** GET a provider (its registrationState) or POST its register action. */
+    private ResponseDefinition provider(String method, String namespace, boolean register) {
+        String ns = namespace.toLowerCase(Locale.ROOT);
+        if (register) {
+            if (!method.equals("POST")) {
+                return error(405, "MethodNotAllowed", method);
+            }
+            registerCalls++;
+            if (unregistrable.contains(ns)) {
+                return error(403, "AuthorizationFailed", "The client '" + AzureWireMock.CLIENT_ID + "' with object id"
+                        + " '0b1f0c3e-aaaa-bbbb-cccc-000000000042' does not have authorization to perform action '"
+                        + namespace + "/register/action' over scope '/subscriptions/" + subscription + "' or the scope"
+                        + " is invalid. If access was recently granted, please refresh your credentials.");
+            }
+            if (unregistered.contains(ns)) {
+                registering.put(ns, 1);
+            }
+            return ok(providerBody(namespace, unregistered.contains(ns) ? "Registering" : "Registered"));
+        }
+        String state = "Registered";
+        if (unregistered.contains(ns)) {
+            Integer left = registering.get(ns);
+            if (left == null) {
+                state = "NotRegistered";
+            } else if (left > 0) {
+                registering.put(ns, left - 1);
+                state = "Registering";
+            } else {
+                registering.remove(ns);
+                unregistered.remove(ns);
+            }
+        }
+        return ok(providerBody(namespace, state));
+    }
+
+    private ObjectNode providerBody(String namespace, String state) {
+        return json.createObjectNode().put("id", "/subscriptions/" + subscription + "/providers/" + namespace)
+                .put("namespace", namespace).put("registrationState", state).put("registrationPolicy",
+                        "RegistrationRequired");
+    }
+
+    private static String apiVersion(String url) {
+        int at = url.indexOf("api-version=");
+        if (at < 0) {
+            return "";
+        }
+        String v = url.substring(at + "api-version=".length());
+        int amp = v.indexOf('&');
+        return amp < 0 ? v : v.substring(0, amp);
     }
 
     // ---------------------------------------------------------------- resource groups
@@ -154,6 +413,11 @@ final class ArmSimulator implements ResponseDefinitionTransformerV2 {
                     return groupNotFound(group);
                 }
                 String prefix = key(path);
+                resources.forEach((k, v) -> {
+                    if (k.startsWith(prefix + "/") && v.path("type").asText().equalsIgnoreCase("Microsoft.KeyVault/vaults")) {
+                        deletedVaults.put(v.path("name").asText().toLowerCase(Locale.ROOT), v.deepCopy());
+                    }
+                });
                 resources.keySet().removeIf(k -> k.equals(prefix) || k.startsWith(prefix + "/"));
                 return new ResponseDefinition(200, "");
             }
@@ -194,6 +458,16 @@ final class ArmSimulator implements ResponseDefinitionTransformerV2 {
                     return error(400, "LocationNotAvailableForResourceType", "The provided location '" + location
                             + "' is not available for resource type '" + fullType + "'.");
                 }
+                ResponseDefinition refused = refusal(fullType, path, name, body, existing);
+                if (refused != null) {
+                    return refused;
+                }
+                if (fullType.equalsIgnoreCase("Microsoft.KeyVault/vaults") && existing == null
+                        && "recover".equalsIgnoreCase(body.path("properties").path("createMode").asText())) {
+                    ObjectNode recovered = deletedVaults.remove(name.toLowerCase(Locale.ROOT));
+                    store(path, fullType, name, recovered);
+                    return ok(visible(recovered, fullType));
+                }
                 ObjectNode stored = (ObjectNode) body.deepCopy();
                 ObjectNode props = stored.has("properties") ? (ObjectNode) stored.get("properties")
                         : stored.putObject("properties");
@@ -216,11 +490,34 @@ final class ArmSimulator implements ResponseDefinitionTransformerV2 {
                     }
                 }
                 store(path, fullType, name, stored);
+                if (holdScaleSetCreates && existing == null
+                        && fullType.equalsIgnoreCase("Microsoft.Compute/virtualMachineScaleSets")) {
+                    // A slow create: Azure accepted it; its operation stays InProgress until the test says.
+                    props.put("provisioningState", "Creating");
+                    heldOperations.add(path);
+                    return new ResponseDefinitionBuilder().withStatus(201).withHeader("Content-Type", "application/json")
+                            .withHeader("Azure-AsyncOperation", base + "/subscriptions/" + subscription
+                                    + "/providers/Microsoft.Compute/locations/westeurope/operations/held-"
+                                    + heldOperations.size() + "?api-version=2025-04-01")
+                            .withBody(visible(stored, fullType).toString()).build();
+                }
                 return respond(existing == null ? 201 : 200, visible(stored, fullType));
             }
             case "PATCH": {
                 if (existing == null) {
                     return notFound(fullType, name, group);
+                }
+                if (fullType.equalsIgnoreCase("Microsoft.Compute/virtualMachineScaleSets")) {
+                    long capacity = body.path("sku").path("capacity").asLong(existing.path("sku").path("capacity").asLong());
+                    boolean single = body.path("properties").has("singlePlacementGroup")
+                            ? body.path("properties").path("singlePlacementGroup").asBoolean()
+                            : existing.path("properties").path("singlePlacementGroup").asBoolean(true);
+                    if (single && capacity > 100) {
+                        return tooManyForOnePlacementGroup(name);
+                    }
+                    if (body.path("properties").has("singlePlacementGroup")) {
+                        ((ObjectNode) existing.path("properties")).put("singlePlacementGroup", single);
+                    }
                 }
                 if (body.has("sku")) {
                     ObjectNode sku = existing.has("sku") ? (ObjectNode) existing.get("sku") : existing.putObject("sku");
@@ -242,6 +539,129 @@ final class ArmSimulator implements ResponseDefinitionTransformerV2 {
         }
     }
 
+    /** What Azure refuses in a PUT, in its words; null when it accepts it. */
+    private ResponseDefinition refusal(String fullType, String path, String name, JsonNode body, ObjectNode existing) {
+        String t = fullType.toLowerCase(Locale.ROOT);
+        if (t.equals("microsoft.keyvault/vaults") && existing == null) {
+            ObjectNode deleted = deletedVaults.get(name.toLowerCase(Locale.ROOT));
+            boolean recover = "recover".equalsIgnoreCase(body.path("properties").path("createMode").asText());
+            if (deleted != null && !recover) {
+                return error(409, "ConflictError", "A vault with the same name already exists in deleted state. You need"
+                        + " to either recover or purge existing key vault. Follow this link"
+                        + " https://go.microsoft.com/fwlink/?linkid=2149745 for more information on soft delete.");
+            }
+            if (recover && (deleted == null || !key(deleted.path("id").asText()).equals(key(path)))) {
+                return error(404, "ResourceNotFound", "The deleted vault '" + name + "' could not be found to recover"
+                        + " in this resource group.");
+            }
+        }
+        boolean vm = t.equals("microsoft.compute/virtualmachines");
+        boolean vmss = t.equals("microsoft.compute/virtualmachinescalesets");
+        if (!vm && !vmss) {
+            return null;
+        }
+        JsonNode profile = vm ? body.path("properties") : body.path("properties").path("virtualMachineProfile");
+        JsonNode storage = profile.path("storageProfile");
+        if (!storage.path("osDisk").path("vhd").isMissingNode() || !storage.path("osDisk").path("image").isMissingNode()) {
+            return error(400, "BadRequest", "Unmanaged disks have been retired. Please migrate to Managed Disks.");
+        }
+        if (vmss) {
+            long capacity = body.path("sku").path("capacity").asLong(0);
+            if (body.path("properties").path("singlePlacementGroup").asBoolean(true) && capacity > 100) {
+                return tooManyForOnePlacementGroup(name);
+            }
+        }
+        boolean trusted = "TrustedLaunch".equalsIgnoreCase(profile.path("securityProfile").path("securityType").asText());
+        JsonNode image = storage.path("imageReference");
+        String imageId = image.path("id").asText("");
+        ObjectNode definition = null;
+        if (!imageId.isEmpty()) {
+            String def = imageId.replaceAll("(?i)/versions/[^/]+$", "");
+            definition = fixed.get(key(def));
+        } else if (image.has("publisher")) {
+            definition = galleryOrMarketplace.get(key(image.path("publisher").asText() + ":" + image.path("offer").asText()
+                    + ":" + image.path("sku").asText()));
+        }
+        String security = "";
+        boolean gen2 = false;
+        if (definition != null) {
+            gen2 = "V2".equalsIgnoreCase(definition.path("properties").path("hyperVGeneration").asText());
+            for (JsonNode f : definition.path("properties").path("features")) {
+                if (f.path("name").asText().equalsIgnoreCase("SecurityType")) {
+                    security = f.path("value").asText();
+                }
+            }
+        }
+        if (security.equalsIgnoreCase("TrustedLaunch") && !trusted) {
+            return error(400, "BadRequest", "The provided gallery image only supports creation of VMs and VM Scale Sets"
+                    + " with 'TrustedLaunch' security type.");
+        }
+        if (trusted && (definition == null ? false : !gen2 || !security.toLowerCase(Locale.ROOT).startsWith("trustedlaunch"))) {
+            return error(400, "BadRequest", "Use of TrustedLaunch setting is not supported for the provided image. Please"
+                    + " select Trusted Launch Supported Gen2 OS Image. For more information, see"
+                    + " https://aka.ms/TrustedLaunch-FAQ.");
+        }
+        if (image.has("publisher")) {
+            String urn = key(image.path("publisher").asText() + ":" + image.path("offer").asText() + ":"
+                    + image.path("sku").asText());
+            Boolean accepted = planTermsAccepted.get(urn);
+            if (accepted != null && body.path("plan").isMissingNode()) {
+                return error(400, "VMMarketplaceInvalidInput", "Creating a virtual machine from Marketplace image or a"
+                        + " custom image sourced from a Marketplace image requires Plan information in the request. VM: '"
+                        + path + "'.");
+            }
+            if (accepted != null && !accepted) {
+                return error(400, "ResourcePurchaseValidationFailed", "User failed validation to purchase resources."
+                        + " Error message: 'You have not accepted the legal terms on this subscription: '" + subscription
+                        + "' for this plan. Before the subscription can be used, you need to accept the legal terms of the"
+                        + " image. To read and accept legal terms, use the Azure CLI commands described at"
+                        + " https://go.microsoft.com/fwlink/?linkid=2110637 or the PowerShell commands available at"
+                        + " https://go.microsoft.com/fwlink/?linkid=862451. Alternatively, deploying via the Azure portal"
+                        + " provides a UI experience for reading and accepting the legal terms. Offer details:"
+                        + " publisher='" + image.path("publisher").asText() + "' offer = '" + image.path("offer").asText()
+                        + "', sku = '" + image.path("sku").asText() + "', Correlation Id: '"
+                        + "3b2f0a1c-0000-4000-8000-000000000001'.'");
+            }
+        }
+        return null;
+    }
+
+    private ResponseDefinition tooManyForOnePlacementGroup(String name) {
+        return error(409, "OperationNotAllowed", "Unable to create or update VirtualMachineScaleSet '" + name
+                + "' as it exceeds the total limit of '100' Virtual Machine instances.");
+    }
+
+    /** Role assignments at a scope: PUT (needs the right to assign roles), GET one, DELETE. */
+    private ResponseDefinition roleAssignment(String method, String scope, String name, JsonNode body) {
+        String path = scope + "/providers/Microsoft.Authorization/roleAssignments/" + name;
+        ObjectNode existing = resources.get(key(path));
+        switch (method) {
+            case "PUT" -> {
+                if (!mayAssignRoles) {
+                    return error(403, "AuthorizationFailed", "The client '" + AzureWireMock.CLIENT_ID + "' with object"
+                            + " id '0b1f0c3e-aaaa-bbbb-cccc-000000000042' does not have authorization to perform action"
+                            + " 'Microsoft.Authorization/roleAssignments/write' over scope '" + scope + "' or the scope is"
+                            + " invalid. If access was recently granted, please refresh your credentials.");
+                }
+                ObjectNode a = json.createObjectNode();
+                a.putObject("properties").put("scope", scope)
+                        .put("roleDefinitionId", body.path("properties").path("roleDefinitionId").asText())
+                        .put("principalId", body.path("properties").path("principalId").asText());
+                store(path, "Microsoft.Authorization/roleAssignments", name, a);
+                return respond(201, a);
+            }
+            case "GET" -> {
+                return existing == null ? error(404, "RoleAssignmentNotFound", "not found") : ok(existing);
+            }
+            case "DELETE" -> {
+                return resources.remove(key(path)) == null ? new ResponseDefinition(204, "") : ok(existing);
+            }
+            default -> {
+                return error(405, "MethodNotAllowed", method);
+            }
+        }
+    }
+
     private ResponseDefinition child(String method, ObjectNode parent, String type, String parentPath, String[] rest,
             JsonNode body) {
         String name = parentPath.substring(parentPath.lastIndexOf('/') + 1);
@@ -250,6 +670,24 @@ final class ArmSimulator implements ResponseDefinitionTransformerV2 {
         }
         String t = type.toLowerCase(Locale.ROOT);
         String first = rest[0].toLowerCase(Locale.ROOT);
+        for (int i = 0; i + 3 < rest.length; i++) {
+            if (rest[i].equalsIgnoreCase("providers") && rest[i + 1].equalsIgnoreCase("Microsoft.Authorization")
+                    && rest[i + 2].equalsIgnoreCase("roleAssignments")) {
+                String scope = parentPath + (i == 0 ? "" : "/" + String.join("/", java.util.Arrays.copyOfRange(rest, 0, i)));
+                return roleAssignment(method, scope, rest[i + 3], body);
+            }
+        }
+        if (t.equals("microsoft.network/virtualnetworks") && first.equals("subnets") && rest.length == 2
+                && method.equals("GET")) {
+            for (JsonNode sn : parent.path("properties").path("subnets")) {
+                if (sn.path("name").asText().equalsIgnoreCase(rest[1])) {
+                    ObjectNode out = ((ObjectNode) sn).deepCopy();
+                    out.put("id", parentPath + "/subnets/" + sn.path("name").asText());
+                    return ok(out);
+                }
+            }
+            return notFound(type + "/subnets", rest[1], parentPath.split("/")[4]);
+        }
         if (t.equals("microsoft.compute/virtualmachinescalesets")) {
             if (method.equals("POST") && rest.length == 1) {
                 switch (first) {
@@ -279,7 +717,17 @@ final class ArmSimulator implements ResponseDefinitionTransformerV2 {
             ObjectNode props = (ObjectNode) parent.path("properties");
             ArrayNode policies = props.has("accessPolicies") ? (ArrayNode) props.get("accessPolicies")
                     : props.putArray("accessPolicies");
-            body.path("properties").path("accessPolicies").forEach(policies::add);
+            if (rest.length > 1 && rest[1].equalsIgnoreCase("remove")) {
+                Set<String> gone = new HashSet<>();
+                body.path("properties").path("accessPolicies").forEach(e -> gone.add(e.path("objectId").asText()));
+                for (int i = policies.size() - 1; i >= 0; i--) {
+                    if (gone.contains(policies.get(i).path("objectId").asText())) {
+                        policies.remove(i);
+                    }
+                }
+            } else {
+                body.path("properties").path("accessPolicies").forEach(policies::add);
+            }
             return ok(body);
         }
         if (t.equals("microsoft.automation/automationaccounts")) {
@@ -317,10 +765,18 @@ final class ArmSimulator implements ResponseDefinitionTransformerV2 {
         return error(404, "NotFound", "simulator has no " + String.join("/", rest) + " on " + type);
     }
 
-    private ResponseDefinition list(String type) {
+    private ResponseDefinition list(String type, String url) {
         ArrayNode value = json.createArrayNode();
+        String principal = null;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("principalId(%20|\\+| )eq(%20|\\+| )(%27|')([0-9a-fA-F-]+)")
+                .matcher(url);
+        if (m.find()) {
+            principal = m.group(4);
+        }
+        String p = principal;
         resources.forEach((k, v) -> {
-            if (v.path("type").asText().equalsIgnoreCase(type)) {
+            if (v.path("type").asText().equalsIgnoreCase(type)
+                    && (p == null || p.equalsIgnoreCase(v.path("properties").path("principalId").asText()))) {
                 value.add(visible(v, type));
             }
         });

@@ -1,7 +1,9 @@
 package org.azuregahp.azure;
 
 import java.time.Clock;
+import java.util.List;
 import org.azuregahp.ports.CloudAccount;
+import org.azuregahp.ports.contract.AzureRulesContract;
 import org.azuregahp.ports.contract.DeletionSchedulesContract;
 import org.azuregahp.ports.contract.ScaleSetsContract;
 import org.azuregahp.ports.contract.SecretVaultsContract;
@@ -64,6 +66,59 @@ class ContractsOnWireMockTest {
         @Override
         protected void seedSecret(String vault, String resourceGroup, String secret) {
             simulator.seedSecret(vault, resourceGroup, secret);
+        }
+    }
+
+    @Nested
+    class AzureRules extends AzureRulesContract {
+        @Override
+        protected CloudAccount account() {
+            return azure.account();
+        }
+
+        @Override
+        protected void unregisterProvider(String namespace, boolean principalMayRegister) {
+            simulator.unregister(namespace, principalMayRegister);
+        }
+
+        @Override
+        protected void registerAllProviders() {
+            simulator.registerAll();
+        }
+
+        @Override
+        protected boolean providerRegistered(String namespace) {
+            return simulator.registered(namespace);
+        }
+
+        @Override
+        protected void seedGalleryImage(String definitionId, String securityType) {
+            simulator.seedGalleryImage(definitionId, securityType);
+        }
+
+        @Override
+        protected void seedPlanImage(String publisher, String offer, String sku, boolean termsAccepted) {
+            simulator.seedMarketplaceImage(publisher, offer, sku, true, true, termsAccepted);
+        }
+
+        @Override
+        protected void seedRbacVault(String vault, String resourceGroup, String secret) {
+            simulator.seedSecret(vault, resourceGroup, secret, true);
+        }
+
+        @Override
+        protected void seedSoftDeletedVault(String vault, String resourceGroup) {
+            simulator.seedSoftDeletedVault(vault, resourceGroup, location());
+        }
+
+        @Override
+        protected List<String> principalsWithSecretAccess(String vault) {
+            return simulator.principalsWithSecretAccess(vault, vault);
+        }
+
+        @Override
+        protected void mayAssignRoles(boolean may) {
+            simulator.mayAssignRoles(may);
         }
     }
 

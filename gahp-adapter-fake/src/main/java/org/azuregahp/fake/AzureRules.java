@@ -174,6 +174,9 @@ final class AzureRules {
 
     /** Everything a create checks before making anything (except names of things that must exist). */
     static void checkMachine(MachineSpec spec) {
+        if (spec.image() instanceof org.azuregahp.ports.ImageRef.VhdUri) {
+            throw new CloudException("BadRequest", "Unmanaged disks have been retired. Please migrate to Managed Disks.");
+        }
         OsType os = spec.effectiveOsType();
         checkVmName(spec.name(), os);
         String location = checkLocation(spec.location());
@@ -239,10 +242,41 @@ final class AzureRules {
         }
     }
 
+    /** Azure takes RSA and Ed25519 keys only (no ECDSA, no security-key types). */
     private static boolean validSshKey(String key) {
         String k = key.strip();
-        return k.startsWith("ssh-rsa ") || k.startsWith("ssh-ed25519 ") || k.startsWith("ecdsa-sha2-nistp")
-                || k.startsWith("---- BEGIN SSH2 PUBLIC KEY ----");
+        return k.startsWith("ssh-rsa ") || k.startsWith("ssh-ed25519 ") || k.startsWith("---- BEGIN SSH2 PUBLIC KEY ----");
+    }
+
+    /**
+     * What the image asks of the machine, as the Azure adapter reads it and Azure enforces it: the
+     * security type (Trusted Launch for a gallery image whose definition needs or defaults to it, none
+     * otherwise) and, for a marketplace image sold with a plan, the plan, refused while its terms are
+     * not accepted. Answers the security type ("" for none) and the plan ({@code publisher:offer:sku}, or null).
+     */
+    static String[] checkImage(CloudState world, String subscription, MachineSpec spec) {
+        String security = "";
+        String plan = null;
+        if (spec.image() instanceof org.azuregahp.ports.ImageRef.ResourceId r && r.gallery()) {
+            String def = Model.key(r.id().replaceAll("(?i)/versions/[^/]+/?$", ""));
+            String type = world.galleryImages.getOrDefault(def, "");
+            if (type.toLowerCase(java.util.Locale.ROOT).startsWith("trustedlaunch")) {
+                security = "TrustedLaunch";
+            }
+        } else if (spec.image() instanceof org.azuregahp.ports.ImageRef.Marketplace m) {
+            String urn = Model.key(m.publisher() + ":" + m.offer() + ":" + m.sku());
+            Boolean accepted = world.planImages.get(urn);
+            if (accepted != null) {
+                if (!accepted) {
+                    throw new CloudException("ResourcePurchaseValidationFailed", "the image " + m + " is sold with a"
+                            + " purchase plan whose terms are not accepted on subscription " + subscription + "; accept"
+                            + " them once with: az vm image terms accept --urn " + m.publisher() + ":" + m.offer() + ":"
+                            + m.sku() + ":" + m.version() + " --subscription " + subscription);
+                }
+                plan = m.publisher() + ":" + m.offer() + ":" + m.sku();
+            }
+        }
+        return new String[] {security, plan};
     }
 
     static boolean goodPassword(String p) {

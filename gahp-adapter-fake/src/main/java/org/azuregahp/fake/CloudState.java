@@ -65,6 +65,18 @@ final class CloudState {
     private int ipCursor;
     private int privateIpCounter;
     final AtomicBoolean dirty = new AtomicBoolean();
+    /** Resource provider namespaces (lower case) each subscription (lower case) is not registered for. */
+    final Map<String, Set<String>> unregisteredProviders = new LinkedHashMap<>();
+    /** Namespaces the principal may not register. */
+    final Set<String> unregistrableProviders = new HashSet<>();
+    /** Compute Gallery image definitions (lower-case id) and their security type ("" for none). */
+    final Map<String, String> galleryImages = new HashMap<>();
+    /** Marketplace images (lower-case publisher:offer:sku) sold with a plan: whether its terms are accepted. */
+    final Map<String, Boolean> planImages = new HashMap<>();
+    /** Soft-deleted vaults by lower-case name: their name stays reserved until recovered or purged. */
+    final Map<String, Vault> deletedVaults = new LinkedHashMap<>();
+    /** Whether the principal may create role assignments (for role-based vaults). */
+    boolean mayAssignRoles = true;
 
     CloudState(Clock clock, double failureRate, long seed, Duration vmLifetime) {
         this.clock = clock;
@@ -131,6 +143,42 @@ final class CloudState {
         return new UUID(hi, lo).toString();
     }
 
+    /**
+     * What the adapter does when a write meets a resource provider the subscription is not registered
+     * for: registers it (Azure answers 409 MissingSubscriptionRegistration until then) when the
+     * principal may, or fails saying who can and how.
+     */
+    void requireProviders(String subscription, String... namespaces) {
+        Set<String> missing = unregisteredProviders.get(Model.key(subscription));
+        if (missing == null) {
+            return;
+        }
+        for (String ns : namespaces) {
+            if (!missing.contains(Model.key(ns))) {
+                continue;
+            }
+            if (unregistrableProviders.contains(Model.key(ns))) {
+                throw new CloudException("MissingSubscriptionRegistration", "the subscription is not registered to use"
+                        + " namespace '" + ns + "', and this identity may not register it (registering needs " + ns
+                        + "/register/action, which Contributor on the subscription has); an administrator can register"
+                        + " it with: az provider register --namespace " + ns + " --subscription " + subscription);
+            }
+            missing.remove(Model.key(ns));
+            changed();
+        }
+    }
+
+    void unregister(String subscription, String namespace) {
+        unregisteredProviders.computeIfAbsent(Model.key(subscription), k -> new java.util.TreeSet<>())
+                .add(Model.key(namespace));
+        changed();
+    }
+
+    boolean registered(String subscription, String namespace) {
+        Set<String> missing = unregisteredProviders.get(Model.key(subscription));
+        return missing == null || !missing.contains(Model.key(namespace));
+    }
+
     Subscription subscription(String id) {
         return subscriptions.computeIfAbsent(Model.key(id), k -> new Subscription(id));
     }
@@ -171,12 +219,15 @@ final class CloudState {
                     }
                 }
             } else if (r instanceof Vault v && vaults.get(Model.key(v.name)) == v) {
+                // Soft delete, as on Azure: the name stays reserved until the vault is recovered or purged.
                 vaults.remove(Model.key(v.name));
+                deletedVaults.put(Model.key(v.name), v);
             } else if (r.type.equals(Model.IDENTITY) && r.str("principalId") != null) {
                 // The access policy granted to the identity goes with it, so a failed or deleted
                 // scale set leaves the vault as it was.
                 for (Vault v : vaults.values()) {
                     v.principals.remove(r.str("principalId"));
+                    v.roleAssignees.remove(r.str("principalId"));
                 }
             }
             String external = r instanceof Vm vm ? vm.externalPublicIpId : r.str("existingPublicIpAddressId");

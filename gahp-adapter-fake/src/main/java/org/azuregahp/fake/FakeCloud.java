@@ -112,8 +112,19 @@ public final class FakeCloud implements Cloud {
         private Path stateFile;
         private Clock clock = Clock.systemUTC();
         private Duration vmLifetime;
+        private final Map<String, Set<String>> unregistered = new java.util.LinkedHashMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * The subscription starts without these resource providers registered (e.g.
+         * {@code Microsoft.Compute}): Azure answers a write to one with 409 MissingSubscriptionRegistration,
+         * and the adapter registers it on demand, as the Azure adapter does.
+         */
+        public Builder unregisteredProviders(String subscription, String... namespaces) {
+            unregistered.computeIfAbsent(subscription, k -> new LinkedHashSet<>()).addAll(java.util.List.of(namespaces));
+            return this;
         }
 
         /** The total duration of one operation (the work of one request); default zero. */
@@ -169,7 +180,9 @@ public final class FakeCloud implements Cloud {
          * @throws IllegalStateException    naming the state file when it cannot be read or is not a valid state document
          */
         public FakeCloud build() {
-            return new FakeCloud(new Options(latency, failureRate, seed, stateFile, vmLifetime), clock);
+            FakeCloud cloud = new FakeCloud(new Options(latency, failureRate, seed, stateFile, vmLifetime), clock);
+            unregistered.forEach((sub, namespaces) -> namespaces.forEach(ns -> cloud.unregisterProvider(sub, ns, true)));
+            return cloud;
         }
     }
 
@@ -313,6 +326,79 @@ public final class FakeCloud implements Cloud {
             }
             v.putSecret(secretName, value == null ? null : new Secret(value));
             world.changed();
+        }
+    }
+
+    // ---- Azure's rules the fake can be set up to show (tests, offline setups) ----
+
+    /** The subscription is not registered for the namespace; with {@code mayRegister} false the principal may not register it. */
+    void unregisterProvider(String subscription, String namespace, boolean mayRegister) {
+        synchronized (world) {
+            world.unregister(subscription, namespace);
+            if (!mayRegister) {
+                world.unregistrableProviders.add(Model.key(namespace));
+            }
+        }
+    }
+
+    /** Every provider registered, and registering allowed. */
+    void registerAllProviders() {
+        synchronized (world) {
+            world.unregisteredProviders.clear();
+            world.unregistrableProviders.clear();
+            world.changed();
+        }
+    }
+
+    boolean providerRegistered(String subscription, String namespace) {
+        synchronized (world) {
+            return world.registered(subscription, namespace);
+        }
+    }
+
+    /** A Compute Gallery image definition (id without {@code /versions/...}) with a security type, or null for none. */
+    void seedGalleryImage(String definitionId, String securityType) {
+        synchronized (world) {
+            world.galleryImages.put(Model.key(definitionId), securityType == null ? "" : securityType);
+        }
+    }
+
+    /** A marketplace image sold with a purchase plan, its terms accepted or not. */
+    void seedPlanImage(String publisher, String offer, String sku, boolean termsAccepted) {
+        synchronized (world) {
+            world.planImages.put(Model.key(publisher + ":" + offer + ":" + sku), termsAccepted);
+        }
+    }
+
+    /** Makes the seeded vault role-based (RBAC): access policies are ignored, roles are granted. */
+    void makeRbac(String vaultName) {
+        synchronized (world) {
+            world.vaults.get(Model.key(vaultName)).rbac = true;
+        }
+    }
+
+    /** A soft-deleted vault that was in {@code group}. */
+    void seedSoftDeletedVault(String subscription, String vaultName, String group, String location) {
+        synchronized (world) {
+            Vault v = new Vault(subscription, group, vaultName);
+            v.location = AzureRules.checkLocation(location);
+            v.sku = "standard";
+            world.deletedVaults.put(Model.key(vaultName), v);
+        }
+    }
+
+    /** Who may read the vault's secrets: role assignees on an RBAC vault, else its access policies. */
+    java.util.List<String> principalsWithSecretAccess(String vaultName) {
+        synchronized (world) {
+            Vault v = world.vaults.get(Model.key(vaultName));
+            return v == null ? java.util.List.of()
+                    : java.util.List.copyOf(v.rbac ? v.roleAssignees : v.principals);
+        }
+    }
+
+    void mayAssignRoles(boolean may) {
+        synchronized (world) {
+            world.mayAssignRoles = may;
         }
     }
 

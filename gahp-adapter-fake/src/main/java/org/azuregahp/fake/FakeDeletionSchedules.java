@@ -26,6 +26,7 @@ final class FakeDeletionSchedules implements DeletionSchedules {
             @Override
             CompletionStage<Void> step(int i) {
                 AzureRules.checkResourceGroupName(deletion.resourceGroup());
+                world.requireProviders(subscription, "Microsoft.Automation");
                 String location = deletion.location() == null ? null : AzureRules.checkLocation(deletion.location());
                 world.schedule(subscription, deletion.resourceGroup(), location, deletion.at());
                 return CompletableFuture.completedFuture(null);

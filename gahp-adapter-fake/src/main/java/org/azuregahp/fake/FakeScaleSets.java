@@ -61,12 +61,18 @@ final class FakeScaleSets implements ScaleSets {
             Group g;
             Vmss vmss;
             Network network;
+            String[] imageNeeds;
 
             @Override
             CompletionStage<Void> step(int i) {
                 if (i == 0) {
                     AzureRules.checkMachine(spec.machine());
                     checkCapacity(name, spec.capacity());
+                    world.requireProviders(subscription, "Microsoft.Compute", "Microsoft.Network");
+                    if (spec.secret() != null) {
+                        world.requireProviders(subscription, "Microsoft.ManagedIdentity", "Microsoft.KeyVault");
+                    }
+                    imageNeeds = AzureRules.checkImage(world, subscription, spec.machine());
                     Group existing = world.group(subscription, name);
                     if (existing != null) {
                         return Creates.existing(existing, "vmss", fingerprint, "A virtual machine scale set", name);
@@ -118,7 +124,7 @@ final class FakeScaleSets implements ScaleSets {
                         identity.props.put("secretAccess", Model.id(vault.subscription, vault.group, Model.VAULT,
                                 vault.name) + "/secrets/" + s.secretName());
                         g.add(identity);
-                        vault.principals.add(principal);
+                        (vault.rbac ? vault.roleAssignees : vault.principals).add(principal);
                     }
                     world.changed();
                     return null;
@@ -130,13 +136,20 @@ final class FakeScaleSets implements ScaleSets {
                     vmss.size = AzureRules.checkSize(spec.machine().size(), g.location).name();
                     vmss.osType = spec.machine().effectiveOsType() == OsType.WINDOWS ? "Windows" : "Linux";
                     vmss.capacity = spec.capacity();
-                    vmss.singlePlacementGroup = spec.capacity() <= SINGLE_PLACEMENT_GROUP_MAX;
+                    // As the Azure adapter makes every set: without a single placement group, so it can grow past 100.
+                    vmss.singlePlacementGroup = false;
                     vmss.provisioningState = "creating";
                     vmss.fingerprint = fingerprint;
                     spec.machine().tags().forEach((k, v) -> vmss.tags.put(k, v == null ? "" : v));
                     vmss.tags.put(Model.MANAGED_TAG, "vmss");
                     vmss.tags.put(Model.NAME_TAG, name);
                     vmss.props.put("image", spec.machine().image().toString());
+                    if (!imageNeeds[0].isEmpty()) {
+                        vmss.props.put("securityType", imageNeeds[0]);
+                    }
+                    if (imageNeeds[1] != null) {
+                        vmss.props.put("plan", imageNeeds[1]);
+                    }
                     vmss.props.put("subnet", network.subnetId());
                     vmss.props.put("networkSecurityGroup", network.nsgId());
                     if (spec.secret() != null) {

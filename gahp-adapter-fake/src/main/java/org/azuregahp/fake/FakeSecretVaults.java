@@ -63,7 +63,27 @@ final class FakeSecretVaults implements SecretVaults {
                 String location = AzureRules.checkLocation(spec.location());
                 String sku = AzureRules.checkVaultSku(spec.sku());
                 spec.principals().forEach(AzureRules::checkObjectId);
+                world.requireProviders(subscription, "Microsoft.KeyVault");
                 Vault existing = world.vaults.get(Model.key(spec.name()));
+                Vault deleted = existing == null ? world.deletedVaults.get(Model.key(spec.name())) : null;
+                if (deleted != null) {
+                    if (!deleted.subscription.equalsIgnoreCase(subscription) || !deleted.group.equalsIgnoreCase(spec.name())) {
+                        throw new CloudException(CloudException.CONFLICT, "the key vault name '" + spec.name() + "' is"
+                                + " held by a soft-deleted vault (it was in resource group " + deleted.group + ", "
+                                + deleted.location + "); recover it where it was (az keyvault recover --name "
+                                + spec.name() + "), purge it (az keyvault purge --name " + spec.name()
+                                + "), or choose another name");
+                    }
+                    // Recovered where it was (createMode recover), then granted like an existing vault.
+                    Group home = world.group(subscription, deleted.group);
+                    if (home == null) {
+                        home = world.newGroup(subscription, deleted.group, deleted.location);
+                    }
+                    world.deletedVaults.remove(Model.key(spec.name()));
+                    home.add(deleted);
+                    world.vaults.put(Model.key(deleted.name), deleted);
+                    existing = deleted;
+                }
                 if (existing != null) {
                     if (!existing.subscription.equalsIgnoreCase(subscription)) {
                         throw new CloudException("VaultAlreadyExists", "The vault name '" + spec.name()
@@ -75,7 +95,19 @@ final class FakeSecretVaults implements SecretVaults {
                                 + "' already exists in location '" + existing.location
                                 + "'; it cannot be created in '" + location + "'.");
                     }
-                    existing.principals.addAll(spec.principals());
+                    if (existing.rbac) {
+                        // Azure ignores an RBAC vault's access policies: the principals get a role instead.
+                        if (!spec.principals().isEmpty() && !world.mayAssignRoles) {
+                            throw new CloudException(CloudException.AUTHENTICATION, "vault '" + existing.name + "' uses"
+                                    + " Azure role-based access control, where access policies are ignored; granting the"
+                                    + " principals 'Key Vault Secrets Officer' on it needs the right to assign roles (User"
+                                    + " Access Administrator or Role Based Access Control Administrator on the vault),"
+                                    + " which this identity lacks (AuthorizationFailed)");
+                        }
+                        existing.roleAssignees.addAll(spec.principals());
+                    } else {
+                        existing.principals.addAll(spec.principals());
+                    }
                     world.changed();
                     return CompletableFuture.completedFuture(null);
                 }

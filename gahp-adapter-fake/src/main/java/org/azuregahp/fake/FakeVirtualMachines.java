@@ -47,11 +47,14 @@ final class FakeVirtualMachines implements VirtualMachines {
             String pipId;
             Res externalPip;
             Network network;
+            String[] imageNeeds;
 
             @Override
             CompletionStage<VmCreated> step(int i) {
                 if (i == 0) {
                     AzureRules.checkMachine(spec);
+                    world.requireProviders(subscription, "Microsoft.Compute", "Microsoft.Network");
+                    imageNeeds = AzureRules.checkImage(world, subscription, spec);
                     String location = AzureRules.normalizeLocation(spec.location());
                     Group existing = world.group(subscription, spec.name());
                     if (existing != null) {
@@ -128,6 +131,12 @@ final class FakeVirtualMachines implements VirtualMachines {
                     vm.tags.put(Model.MANAGED_TAG, "vm");
                     vm.tags.put(Model.NAME_TAG, name);
                     vm.props.put("image", spec.image().toString());
+                    if (!imageNeeds[0].isEmpty()) {
+                        vm.props.put("securityType", imageNeeds[0]);
+                    }
+                    if (imageNeeds[1] != null) {
+                        vm.props.put("plan", imageNeeds[1]);
+                    }
                     vm.props.put("adminUsername", spec.adminUsername() == null ? "azureuser" : spec.adminUsername());
                     vm.props.put("authentication", spec.credential() instanceof
                             org.azuregahp.ports.AdminCredential.Password ? "password" : "sshPublicKey");

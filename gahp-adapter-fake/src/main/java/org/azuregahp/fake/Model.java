@@ -279,6 +279,9 @@ final class Model {
         String location;
         String sku;
         final Set<String> principals = new LinkedHashSet<>();
+        /** Role-based (RBAC) mode: access policies are ignored; principals hold roles instead. */
+        boolean rbac;
+        final Set<String> roleAssignees = new LinkedHashSet<>();
         /** Secret names by lower-case name (Key Vault names are case-insensitive); values never leave. */
         final Map<String, String> secretNames = new LinkedHashMap<>();
         final Map<String, Secret> secretValues = new LinkedHashMap<>();
@@ -305,6 +308,10 @@ final class Model {
             m.put("sku", sku);
             m.put("vaultUri", "https://" + key(name) + ".vault.azure.net/");
             m.put("accessPolicies", new ArrayList<>(principals));
+            if (rbac) {
+                m.put("enableRbacAuthorization", true);
+                m.put("roleAssignees", new ArrayList<>(roleAssignees));
+            }
             m.put("secrets", new ArrayList<>(secretNames.values()));
             props.forEach(m::putIfAbsent);
             return m;

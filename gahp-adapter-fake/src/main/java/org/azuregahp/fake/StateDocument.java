@@ -63,6 +63,17 @@ final class StateDocument {
             }
         }
         root.put("deletionSchedules", schedules);
+        // Only when some subscription lacks a provider: {"subscription": ..., "namespace": "Microsoft.Compute"}.
+        List<Map<String, Object>> unregistered = new ArrayList<>();
+        world.unregisteredProviders.forEach((sub, namespaces) -> namespaces.forEach(ns -> {
+            Map<String, Object> u = new LinkedHashMap<>();
+            u.put("subscription", sub);
+            u.put("namespace", ns);
+            unregistered.add(u);
+        }));
+        if (!unregistered.isEmpty()) {
+            root.put("unregisteredProviders", unregistered);
+        }
         return root;
     }
 
@@ -89,6 +100,10 @@ final class StateDocument {
         }
         world.markLentGroups();
         undoHalfMadeCreates(world);
+        for (JsonNode un : array(root, "unregisteredProviders", "the document")) {
+            world.unregister(text(un, "subscription", "an unregistered provider"),
+                    text(un, "namespace", "an unregistered provider"));
+        }
         for (JsonNode dn : array(root, "deletionSchedules", "the document")) {
             String sub = text(dn, "subscription", "a deletion schedule");
             String rg = text(dn, "resourceGroup", "a deletion schedule");
@@ -135,7 +150,7 @@ final class StateDocument {
     private static final Set<String> VMSS_KEYS = Set.of("type", "name", "location", "size", "osType", "capacity",
             "singlePlacementGroup", "provisioningState", "powerState", "instances", "tags", "specFingerprint");
     private static final Set<String> VAULT_KEYS = Set.of("type", "name", "location", "sku", "vaultUri",
-            "accessPolicies", "secrets");
+            "accessPolicies", "secrets", "enableRbacAuthorization", "roleAssignees");
 
     private static void loadResource(CloudState world, Group g, JsonNode rn, ObjectMapper mapper) {
         String where = "resource group " + g.name;
@@ -216,6 +231,10 @@ final class StateDocument {
             v.sku = rn.path("sku").asText("standard");
             for (JsonNode p : array(rn, "accessPolicies", where)) {
                 v.principals.add(p.asText());
+            }
+            v.rbac = rn.path("enableRbacAuthorization").asBoolean(false);
+            for (JsonNode p : array(rn, "roleAssignees", where)) {
+                v.roleAssignees.add(p.asText());
             }
             for (JsonNode s : array(rn, "secrets", where)) {
                 if (s.isTextual()) {

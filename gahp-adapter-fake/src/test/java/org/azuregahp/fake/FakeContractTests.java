@@ -3,6 +3,7 @@ package org.azuregahp.fake;
 import java.time.Duration;
 import org.azuregahp.ports.AccountRef;
 import org.azuregahp.ports.CloudAccount;
+import org.azuregahp.ports.contract.AzureRulesContract;
 import org.azuregahp.ports.contract.DeletionSchedulesContract;
 import org.azuregahp.ports.contract.ScaleSetsContract;
 import org.azuregahp.ports.contract.SecretVaultsContract;
@@ -104,6 +105,67 @@ class FakeContractTests {
         @Override
         protected void seedSecret(String vault, String resourceGroup, String secret) {
             cloud.seedSecret(SUBSCRIPTION, resourceGroup, vault, location(), secret, "value-never-shown");
+        }
+
+        @AfterEach
+        void close() {
+            cloud.close();
+        }
+    }
+
+    @Nested
+    class AzureRules extends AzureRulesContract {
+        final FakeCloud cloud = cloud(Duration.ofMillis(5));
+
+        @Override
+        protected CloudAccount account() {
+            return FakeContractTests.account(cloud);
+        }
+
+        @Override
+        protected void unregisterProvider(String namespace, boolean principalMayRegister) {
+            cloud.unregisterProvider(SUBSCRIPTION, namespace, principalMayRegister);
+        }
+
+        @Override
+        protected void registerAllProviders() {
+            cloud.registerAllProviders();
+        }
+
+        @Override
+        protected boolean providerRegistered(String namespace) {
+            return cloud.providerRegistered(SUBSCRIPTION, namespace);
+        }
+
+        @Override
+        protected void seedGalleryImage(String definitionId, String securityType) {
+            cloud.seedGalleryImage(definitionId, securityType);
+        }
+
+        @Override
+        protected void seedPlanImage(String publisher, String offer, String sku, boolean termsAccepted) {
+            cloud.seedPlanImage(publisher, offer, sku, termsAccepted);
+        }
+
+        @Override
+        protected void seedRbacVault(String vault, String resourceGroup, String secret) {
+            cloud.seedSecret(SUBSCRIPTION, resourceGroup, vault, location(), secret, null);
+            cloud.makeRbac(vault);
+        }
+
+        @Override
+        protected void seedSoftDeletedVault(String vault, String resourceGroup) {
+            cloud.seedSoftDeletedVault(SUBSCRIPTION, vault, resourceGroup, location());
+        }
+
+        @Override
+        protected java.util.List<String> principalsWithSecretAccess(String vault) {
+            return cloud.principalsWithSecretAccess(vault);
+        }
+
+        @Override
+        protected void mayAssignRoles(boolean may) {
+            cloud.mayAssignRoles(may);
         }
 
         @AfterEach
