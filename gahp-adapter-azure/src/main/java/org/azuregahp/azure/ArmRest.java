@@ -135,8 +135,10 @@ final class ArmRest {
 
     /**
      * The wait a {@code Retry-After} value asks for (RFC 7231 7.1.3: delay-seconds or an HTTP date,
-     * IMF-fixdate): none for a negative number or a past date, at most {@link #MAX_RETRY_AFTER};
-     * {@code fallback} when there is none or it cannot be read.
+     * IMF-fixdate), at most {@link #MAX_RETRY_AFTER}; {@code fallback} (the poll interval) when there
+     * is none, it cannot be read, or it asks for no wait at all (0, a negative number, a date now or
+     * past): Azure's {@code Retry-After: 0} means "poll again after the usual interval", not at once,
+     * as the SDK's own poller reads it too.
      */
     static Duration retryAfter(String header, Instant now, Duration fallback) {
         if (header == null || header.isBlank()) {
@@ -158,8 +160,8 @@ final class ArmRest {
                 return fallback;
             }
         }
-        if (wait.isNegative()) {
-            return Duration.ZERO;
+        if (wait.isNegative() || wait.isZero()) {
+            return fallback;
         }
         return wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait;
     }

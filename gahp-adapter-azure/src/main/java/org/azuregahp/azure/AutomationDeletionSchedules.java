@@ -25,7 +25,11 @@ import reactor.core.publisher.Mono;
  * account's managed identity and deletes the group it is given; each deletion is a one-time
  * schedule plus a job schedule linking it to the runbook with the group as parameter. Azure
  * Automation wants a one-time schedule at least 5 minutes ahead: a nearer time is moved to the
- * earliest allowed moment (and logged).
+ * earliest allowed moment (and logged). The runbook signs in as the account's system-assigned
+ * identity: an account without one is an error result (once per process the account is read); when
+ * the server cannot confirm that identity holds Owner or Contributor on the subscription, it logs a
+ * warning, since the deletion would then fail when it runs. Before it deletes a scale set's group,
+ * the runbook takes the scale set's vault access out, as the server does.
  */
 final class AutomationDeletionSchedules implements DeletionSchedules {
     static final String API = "2023-11-01";
@@ -46,6 +50,27 @@ final class AutomationDeletionSchedules implements DeletionSchedules {
             "Set-AzContext -Subscription $SubscriptionId | Out-Null",
             "$group = Get-AzResourceGroup -Name $ResourceGroupName -ErrorAction SilentlyContinue",
             "if ($null -eq $group) { Write-Output \"$ResourceGroupName is already gone\"; return }",
+            "# As the server does when it deletes a scale set: first take its identity's access out of the vault",
+            "# its secret came from (the group's azure-gahp-vault tag), then delete the group.",
+            "$vaultId = if ($group.Tags) { $group.Tags['" + Names.TAG_VAULT + "'] } else { $null }",
+            "if ($vaultId) {",
+            "    $vault = Get-AzResource -ResourceId $vaultId -ExpandProperties -ErrorAction SilentlyContinue",
+            "    $identities = @(Get-AzResource -ResourceGroupName $ResourceGroupName"
+                    + " -ResourceType 'Microsoft.ManagedIdentity/userAssignedIdentities' -ExpandProperties"
+                    + " -ErrorAction SilentlyContinue)",
+            "    foreach ($identity in $identities) {",
+            "        $principal = $identity.Properties.principalId",
+            "        if (-not $vault -or -not $principal) { continue }",
+            "        try {",
+            "            if ($vault.Properties.enableRbacAuthorization) {",
+            "                Get-AzRoleAssignment -ObjectId $principal -Scope $vaultId -ErrorAction Stop |",
+            "                    Where-Object { $_.Scope -like \"$vaultId*\" } | Remove-AzRoleAssignment -ErrorAction Stop | Out-Null",
+            "            } else {",
+            "                Remove-AzKeyVaultAccessPolicy -ResourceId $vaultId -ObjectId $principal -ErrorAction Stop",
+            "            }",
+            "        } catch { Write-Warning \"could not take the access of $principal out of $vaultId ($_); remove it by hand\" }",
+            "    }",
+            "}",
             "Remove-AzResourceGroup -Name $ResourceGroupName -Force | Out-Null",
             "Write-Output \"deleted $ResourceGroupName\"",
             "");
@@ -118,7 +143,7 @@ final class AutomationDeletionSchedules implements DeletionSchedules {
                 }
                 body.put("properties", Map.of("runbookType", "PowerShell", "logProgress", false, "logVerbose", false,
                         "description", "azure-gahp: deletes the resource group it is given"));
-                CompletableFuture<Map<String, Object>> made = accountLocation(rest, account, location)
+                CompletableFuture<Map<String, Object>> made = accountLocation(c, rest, account, location)
                         .flatMap(loc -> {
                             body.put("location", loc);
                             return rest.put(path, API, body);
@@ -138,16 +163,89 @@ final class AutomationDeletionSchedules implements DeletionSchedules {
         });
     }
 
-    /** A runbook must live in its Automation account's region. */
-    private static Mono<String> accountLocation(ArmRest rest, String account, String fallback) {
-        return rest.get(account, API).map(m -> {
+    /**
+     * A runbook must live in its Automation account's region; and it signs in as the account's
+     * system-assigned identity, which must exist (and should be allowed to delete resource groups).
+     */
+    private Mono<String> accountLocation(Clients c, ArmRest rest, String account, String fallback) {
+        String name = account.substring(account.lastIndexOf('/') + 1);
+        return rest.get(account, API).flatMap(m -> {
             Object loc = m.get("location");
             if (loc == null && fallback == null) {
                 throw new CloudException(CloudException.NOT_FOUND, "the Automation account did not say its location");
             }
-            return loc != null ? String.valueOf(loc) : fallback;
-        }).onErrorMap(AzureErrors::isNotFound, e -> CloudException.notFound("Automation account " + account
-                .substring(account.lastIndexOf('/') + 1) + " could not be found"));
+            String principal = systemIdentity(m);
+            if (principal == null) {
+                return Mono.error(new CloudException(CloudException.INVALID_PARAMETER, "Automation account " + name
+                        + " has no system-assigned managed identity, which the deletion runbook signs in with; turn it"
+                        + " on (az automation account update --name " + name + " --resource-group "
+                        + Names.resourceGroupOf(account) + " --assign-identity, or the portal's Identity page) and give it"
+                        + " Contributor on the subscription"));
+            }
+            return warnUnlessAllowedToDelete(c, name, principal).thenReturn(loc != null ? String.valueOf(loc) : fallback);
+        }).onErrorMap(AzureErrors::isNotFound, e -> CloudException.notFound("Automation account " + name
+                + " could not be found"));
+    }
+
+    /** The principal id of the account's system-assigned identity ("" when Azure did not say it), or null for none. */
+    @SuppressWarnings("unchecked")
+    static String systemIdentity(Map<String, Object> account) {
+        if (!(account.get("identity") instanceof Map<?, ?> identity)) {
+            return null;
+        }
+        String type = String.valueOf(identity.get("type")).toLowerCase(Locale.ROOT);
+        if (!type.contains("systemassigned")) {
+            return null;
+        }
+        Object p = ((Map<String, Object>) identity).get("principalId");
+        return p == null ? "" : String.valueOf(p);
+    }
+
+    static final String OWNER_ROLE = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
+    static final String CONTRIBUTOR_ROLE = "b24988ac-6180-42a0-ab88-20f7382dd24c";
+
+    /** Logs a warning unless the identity holds Owner or Contributor on the whole subscription. */
+    private static Mono<Void> warnUnlessAllowedToDelete(Clients c, String account, String principal) {
+        String subscriptionScope = "/subscriptions/" + c.subscription();
+        if (principal.isEmpty()) {
+            LOG.warning("could not confirm that Automation account {}'s identity may delete resource groups (Azure did"
+                    + " not say its principal id); give it Contributor on the subscription", account);
+            return Mono.empty();
+        }
+        String filter = java.net.URLEncoder.encode("principalId eq '" + principal + "'", StandardCharsets.UTF_8)
+                .replace("+", "%20");
+        return c.authorization().getRoleAssignments().listForScopeAsync(subscriptionScope.substring(1), filter, null, null)
+                .map(a -> a.scope() + "|" + a.roleDefinitionId())
+                .collectList()
+                .doOnNext(found -> {
+                    if (!mayDeleteGroups(found, subscriptionScope)) {
+                        LOG.warning("could not confirm that Automation account {}'s identity may delete resource groups:"
+                                + " it holds neither Owner nor Contributor on subscription {}; scheduled deletions fail"
+                                + " unless a custom role allows them", account, c.subscription());
+                    }
+                })
+                .onErrorResume(e -> {
+                    CloudException ce = AzureErrors.translate(e, c.connection().redactor());
+                    LOG.warning("could not confirm that Automation account {}'s identity may delete resource groups"
+                            + " (reading its role assignments failed: {}); it needs Contributor on the subscription",
+                            account, ce.code());
+                    return Mono.empty();
+                })
+                .then();
+    }
+
+    /** Whether one of these ({@code scope|roleDefinitionId}) is Owner or Contributor on the whole subscription. */
+    static boolean mayDeleteGroups(java.util.List<String> assignments, String subscriptionScope) {
+        for (String a : assignments) {
+            int bar = a.indexOf('|');
+            String scope = a.substring(0, bar);
+            String role = a.substring(bar + 1).toLowerCase(Locale.ROOT);
+            boolean wholeSubscription = scope.equalsIgnoreCase(subscriptionScope) || scope.equals("/");
+            if (wholeSubscription && (role.endsWith(OWNER_ROLE) || role.endsWith(CONTRIBUTOR_ROLE))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

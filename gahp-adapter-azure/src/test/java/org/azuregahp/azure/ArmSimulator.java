@@ -241,6 +241,12 @@ final class ArmSimulator implements ResponseDefinitionTransformerV2 {
         heldOperations.clear();
     }
 
+    /** Test set-up: a scale set as made before the server turned single placement groups off. */
+    synchronized void singlePlacementGroup(String group, String name, boolean single) {
+        ((ObjectNode) resources.get(key(rp(group, "Microsoft.Compute", "virtualMachineScaleSets", name)))
+                .path("properties")).put("singlePlacementGroup", single);
+    }
+
     synchronized int heldScaleSetCreates() {
         return heldOperations.size();
     }

@@ -127,6 +127,43 @@ class DeletionSchedulesTest {
     }
 
     @Test
+    void anAutomationAccountWithoutASystemAssignedIdentityIsRefusedSayingHowToTurnItOn() {
+        azure.stubFor(get(path(ACCOUNT)).atPriority(1).willReturn(json(200, "{\"id\":\"" + ACCOUNT + "\",\"name\":"
+                + "\"gahp-auto\",\"location\":\"westeurope\",\"properties\":{\"state\":\"Ok\"}}")));
+        CloudException e = failure(azure.account().deletionSchedules().schedule(new ScheduledDeletion("x",
+                "westeurope", NOW.plusSeconds(3600))));
+        assertThat(e.code()).isEqualTo(CloudException.INVALID_PARAMETER);
+        assertThat(e.getMessage()).contains("gahp-auto").contains("system-assigned managed identity")
+                .contains("--assign-identity");
+        assertThat(writes()).isEmpty();
+    }
+
+    @Test
+    void theRunbookTakesAScaleSetsVaultAccessOutBeforeItDeletesTheGroup() throws Exception {
+        await(azure.account().deletionSchedules().schedule(new ScheduledDeletion("pool1", "westeurope",
+                Instant.parse("2026-11-27T12:00:00Z"))));
+        String script = request("PUT", "/draft/content").getBodyAsString();
+        assertThat(script).contains("$group.Tags['azure-gahp-vault']").contains("Remove-AzKeyVaultAccessPolicy")
+                .contains("Remove-AzRoleAssignment");
+        assertThat(script.indexOf("Remove-AzKeyVaultAccessPolicy")).isLessThan(script.indexOf("Remove-AzResourceGroup"));
+    }
+
+    @Test
+    void onlyOwnerOrContributorOnTheWholeSubscriptionConfirmsTheIdentityMayDeleteGroups() {
+        String sub = "/subscriptions/" + SUB;
+        String roles = sub + "/providers/Microsoft.Authorization/roleDefinitions/";
+        assertThat(AutomationDeletionSchedules.mayDeleteGroups(List.of(sub + "|" + roles
+                + AutomationDeletionSchedules.CONTRIBUTOR_ROLE), sub)).isTrue();
+        assertThat(AutomationDeletionSchedules.mayDeleteGroups(List.of(sub + "|" + roles
+                + AutomationDeletionSchedules.OWNER_ROLE), sub)).isTrue();
+        assertThat(AutomationDeletionSchedules.mayDeleteGroups(List.of(sub + "/resourceGroups/other|" + roles
+                + AutomationDeletionSchedules.CONTRIBUTOR_ROLE), sub)).isFalse();
+        assertThat(AutomationDeletionSchedules.mayDeleteGroups(List.of(sub + "|" + roles
+                + "acdd72a7-3385-48ef-bd42-f606fba81ae7"), sub)).as("Reader").isFalse();
+        assertThat(AutomationDeletionSchedules.mayDeleteGroups(List.of(), sub)).isFalse();
+    }
+
+    @Test
     void aMissingAutomationAccountIsNotFound() {
         azure.stubFor(get(path(ACCOUNT)).atPriority(1).willReturn(AzureWireMock.error(404, "ResourceNotFound",
                 "The Resource 'Microsoft.Automation/automationAccounts/gahp-auto' was not found")));

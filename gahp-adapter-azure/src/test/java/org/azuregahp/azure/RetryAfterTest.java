@@ -17,8 +17,13 @@ class RetryAfterTest {
     @Test
     void secondsAreWaitedAsGiven() {
         assertThat(delay("7")).isEqualTo(Duration.ofSeconds(7));
-        assertThat(delay(" 0 ")).isEqualTo(Duration.ZERO);
-        assertThat(delay("-3")).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void zeroOrLessMeansPollAgainAfterTheUsualIntervalNotAtOnce() {
+        assertThat(delay("0")).isEqualTo(FALLBACK);
+        assertThat(delay(" 0 ")).isEqualTo(FALLBACK);
+        assertThat(delay("-3")).isEqualTo(FALLBACK);
     }
 
     @Test
@@ -27,8 +32,9 @@ class RetryAfterTest {
     }
 
     @Test
-    void aDateInThePastMeansNow() {
-        assertThat(delay("Thu, 26 Nov 2026 23:59:00 GMT")).isEqualTo(Duration.ZERO);
+    void aDateNowOrInThePastMeansTheUsualInterval() {
+        assertThat(delay("Thu, 26 Nov 2026 23:59:00 GMT")).isEqualTo(FALLBACK);
+        assertThat(delay("Fri, 27 Nov 2026 00:00:00 GMT")).isEqualTo(FALLBACK);
     }
 
     @Test
