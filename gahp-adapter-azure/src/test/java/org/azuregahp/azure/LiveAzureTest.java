@@ -26,17 +26,22 @@ import org.azuregahp.ports.ScaleSetSpec;
 import org.azuregahp.ports.ScaleSetStatus;
 import org.azuregahp.ports.VmCreated;
 import org.azuregahp.ports.VmQuery;
+import org.azuregahp.ports.VaultSpec;
 import org.azuregahp.ports.VmStatus;
 import org.azuregahp.ports.credentials.CredentialFiles;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Against a real subscription; never run by CI. {@code mvn -pl gahp-adapter-azure install -Pazure-live}
  * with {@code AZURE_GAHP_LIVE_SUBSCRIPTION} set and either {@code AZURE_GAHP_LIVE_CREDENTIALS} (a
- * credential file) or an ambient login ({@code az login}). Creates, lists and deletes one small VM and
- * one two-instance scale set in {@code AZURE_GAHP_LIVE_LOCATION} (default westeurope), in a shared
- * network of its own, and deletes that too: it leaves nothing behind.
+ * credential file) or an ambient login ({@code az login}); without a subscription every test is
+ * skipped. Creates, lists and deletes one small VM and one two-instance scale set in
+ * {@code AZURE_GAHP_LIVE_LOCATION} (default westeurope), in a shared network of its own, and deletes
+ * that too: it leaves nothing behind. The other tests check on a real subscription what issue 9 taught
+ * the fakes: provider registration on the first write, a Trusted Launch gallery image, a scale set
+ * past 100 instances, and a soft-deleted vault.
  */
 @Tag("live")
 class LiveAzureTest {
@@ -60,10 +65,17 @@ class LiveAzureTest {
         return "ssh-rsa " + Base64.getEncoder().encodeToString(bytes.toByteArray()) + " azure-gahp-live";
     }
 
+    /** The subscription to run on; the test is skipped (not failed) without one. */
+    static String subscription() {
+        String subscription = System.getenv("AZURE_GAHP_LIVE_SUBSCRIPTION");
+        Assumptions.assumeTrue(subscription != null && !subscription.isBlank(),
+                "AZURE_GAHP_LIVE_SUBSCRIPTION is not set: no real subscription to run on");
+        return subscription;
+    }
+
     @Test
     void createListDeleteOneVmAndOneScaleSetLeavingNothingBehind() throws Exception {
-        String subscription = System.getenv("AZURE_GAHP_LIVE_SUBSCRIPTION");
-        assertThat(subscription).as("AZURE_GAHP_LIVE_SUBSCRIPTION").isNotBlank();
+        String subscription = subscription();
         String file = env("AZURE_GAHP_LIVE_CREDENTIALS", null);
         String location = env("AZURE_GAHP_LIVE_LOCATION", "westeurope");
         String run = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36).substring(0, 6);
@@ -102,6 +114,11 @@ class LiveAzureTest {
                 Clients clients = new Clients(connection, subscription, new AtomicLong());
                 quietly(() -> clients.resources().getResourceGroups().deleteAsync(networkGroup).block(Duration.ofMinutes(9)));
             }
+            // Deletes answer once Azure accepted them: wait for the groups to go before looking.
+            Clients look = clients(file, settings, subscription);
+            for (String group : List.of(vm, ss)) {
+                waitUntilGone(look, group);
+            }
             assertThatThrownBy(() -> AzureWireMock.await(account.virtualMachines().delete(ResourceRef.named(vm))))
                     .isInstanceOf(CloudException.class).hasMessageContaining("could not be found");
             assertThat(AzureWireMock.await(account.scaleSets().list(ss))).isEmpty();
@@ -113,6 +130,201 @@ class LiveAzureTest {
                 assertThat(exists).as("resource group " + group + " is gone").isFalse();
             }
         }
+    }
+
+    static Clients clients(String file, AzureSettings settings, String subscription) {
+        Connection connection = new Connection(file, file == null ? null : CredentialFiles.read(Path.of(file)),
+                settings, null, System::nanoTime);
+        return new Clients(connection, subscription, new AtomicLong());
+    }
+
+    /** Azure takes minutes to delete a group after it accepted the deletion: look every 10 s, up to 20 minutes. */
+    static void waitUntilGone(Clients c, String group) throws InterruptedException {
+        for (int i = 0; i < 120; i++) {
+            Boolean exists = c.resources().getResourceGroups().checkExistenceAsync(group).block(Duration.ofMinutes(1));
+            if (!Boolean.TRUE.equals(exists)) {
+                return;
+            }
+            Thread.sleep(10_000);
+        }
+    }
+
+    static String run() {
+        return Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36).substring(0, 6);
+    }
+
+    static AzureSettings settings(String run) {
+        AzureSettings d = AzureSettings.defaults();
+        return new AzureSettings(null, null, Duration.ofSeconds(5), 8, d.operationDeadline(), d.credentialFailureMemory(),
+                d.maxRetries(), "azure-gahp-live-" + run);
+    }
+
+    static String registrationState(Clients c, String namespace) {
+        Object state = new ArmRest(c).get("/subscriptions/" + c.subscription() + "/providers/" + namespace,
+                ProviderRegistrations.API).block(Duration.ofMinutes(1)).get("registrationState");
+        return String.valueOf(state);
+    }
+
+    /**
+     * Registration on the first write: {@code AZURE_GAHP_LIVE_UNREGISTERED} names a namespace the
+     * subscription is not registered for, {@code Microsoft.KeyVault} (a vault create) or
+     * {@code Microsoft.Compute} / {@code Microsoft.Network} (a VM create). Skipped without it, or when the
+     * namespace is registered already.
+     */
+    @Test
+    void aNamespaceTheSubscriptionLacksIsRegisteredOnTheFirstWrite() throws Exception {
+        String subscription = subscription();
+        String namespace = env("AZURE_GAHP_LIVE_UNREGISTERED", null);
+        Assumptions.assumeTrue(namespace != null, "AZURE_GAHP_LIVE_UNREGISTERED is not set");
+        String file = env("AZURE_GAHP_LIVE_CREDENTIALS", null);
+        String location = env("AZURE_GAHP_LIVE_LOCATION", "westeurope");
+        String run = run();
+        AzureSettings settings = settings(run);
+        Clients c = clients(file, settings, subscription);
+        Assumptions.assumeFalse("Registered".equalsIgnoreCase(registrationState(c, namespace)),
+                namespace + " is registered already: nothing to check");
+        try (AzureCloud cloud = AzureCloud.create(settings)) {
+            CloudAccount account = cloud.account(new AccountRef(file, subscription));
+            if (namespace.equalsIgnoreCase("Microsoft.KeyVault")) {
+                String vault = "gahplive" + run + "kv";
+                try {
+                    AzureWireMock.await(account.secretVaults().createVault(new VaultSpec(vault, location, "standard",
+                            List.of())));
+                } finally {
+                    quietly(() -> c.resources().getResourceGroups().deleteAsync(vault).block(Duration.ofMinutes(15)));
+                    quietly(() -> purge(c, location, vault));
+                }
+            } else {
+                String vm = "gahplive" + run + "rg";
+                try {
+                    AzureWireMock.await(account.virtualMachines().create(new MachineSpec(vm, location, "Standard_B1s",
+                            UBUNTU, "azureuser", new AdminCredential.SshPublicKey(sshPublicKey()), List.of(), null, null,
+                            null, Map.of(), null, null)));
+                } finally {
+                    quietly(() -> AzureWireMock.await(account.virtualMachines().delete(ResourceRef.named(vm))));
+                    quietly(() -> waitUntilGone(c, vm));
+                    quietly(() -> c.resources().getResourceGroups().deleteAsync(Names.networkGroup(settings, location))
+                            .block(Duration.ofMinutes(15)));
+                }
+            }
+        }
+        assertThat(registrationState(c, namespace)).isEqualTo("Registered");
+    }
+
+    static final ImageRef UBUNTU = new ImageRef.Marketplace("Canonical", "ubuntu-24_04-lts", "server", "latest");
+
+    /**
+     * A VM and a scale set from a Compute Gallery image whose definition says {@code TrustedLaunch}
+     * ({@code AZURE_GAHP_LIVE_TL_IMAGE}, a gallery image version id; {@code AZURE_GAHP_LIVE_TL_SIZE}, a
+     * size that supports Trusted Launch, default Standard_D2s_v5). Skipped without the image.
+     */
+    @Test
+    void aTrustedLaunchGalleryImageMakesAVmAndAScaleSet() throws Exception {
+        String subscription = subscription();
+        String image = env("AZURE_GAHP_LIVE_TL_IMAGE", null);
+        Assumptions.assumeTrue(image != null, "AZURE_GAHP_LIVE_TL_IMAGE is not set");
+        String file = env("AZURE_GAHP_LIVE_CREDENTIALS", null);
+        String location = env("AZURE_GAHP_LIVE_LOCATION", "westeurope");
+        String size = env("AZURE_GAHP_LIVE_TL_SIZE", "Standard_D2s_v5");
+        String run = run();
+        AzureSettings settings = settings(run);
+        Clients c = clients(file, settings, subscription);
+        String vm = "gahplive" + run + "tl";
+        String ss = "gahplive" + run + "tls";
+        AdminCredential key = new AdminCredential.SshPublicKey(sshPublicKey());
+        try (AzureCloud cloud = AzureCloud.create(settings)) {
+            CloudAccount account = cloud.account(new AccountRef(file, subscription));
+            try {
+                MachineSpec spec = new MachineSpec(vm, location, size, new ImageRef.ResourceId(image), "azureuser", key,
+                        List.of(), null, null, null, Map.of(), null, null);
+                assertThat(AzureWireMock.await(account.virtualMachines().create(spec)).vmId()).isNotBlank();
+                AzureWireMock.await(account.scaleSets().create(new ScaleSetSpec(new MachineSpec(ss, location, size,
+                        new ImageRef.ResourceId(image), "azureuser", key, List.of(), null, null, null, Map.of(), null,
+                        null), 1, null)));
+                assertThat(c.compute().getVirtualMachines().getByResourceGroupAsync(vm, vm).block(Duration.ofMinutes(1))
+                        .securityProfile().securityType().toString()).isEqualTo("TrustedLaunch");
+            } finally {
+                quietly(() -> AzureWireMock.await(account.virtualMachines().delete(ResourceRef.named(vm))));
+                quietly(() -> AzureWireMock.await(account.scaleSets().delete(ResourceRef.named(ss))));
+                quietly(() -> waitUntilGone(c, vm));
+                quietly(() -> waitUntilGone(c, ss));
+                quietly(() -> c.resources().getResourceGroups().deleteAsync(Names.networkGroup(settings, location))
+                        .block(Duration.ofMinutes(15)));
+            }
+        }
+    }
+
+    /**
+     * A scale set made with no instances has no single placement group, so it can grow past 100; with
+     * {@code AZURE_GAHP_LIVE_BIG=1} it is scaled to 101 instances of Standard_B1ls (mind the quota:
+     * 101 vCPUs of the BS family) and back to 0.
+     */
+    @Test
+    void aScaleSetGrowsPastOneHundredInstances() throws Exception {
+        String subscription = subscription();
+        String file = env("AZURE_GAHP_LIVE_CREDENTIALS", null);
+        String location = env("AZURE_GAHP_LIVE_LOCATION", "westeurope");
+        String run = run();
+        AzureSettings settings = settings(run);
+        Clients c = clients(file, settings, subscription);
+        String ss = "gahplive" + run + "big";
+        try (AzureCloud cloud = AzureCloud.create(settings)) {
+            CloudAccount account = cloud.account(new AccountRef(file, subscription));
+            try {
+                AzureWireMock.await(account.scaleSets().create(new ScaleSetSpec(new MachineSpec(ss, location,
+                        "Standard_B1ls", UBUNTU, "azureuser", new AdminCredential.SshPublicKey(sshPublicKey()), List.of(),
+                        null, new org.azuregahp.ports.PublicIpChoice.None(), null, Map.of(), null, null), 0, null)));
+                assertThat(c.compute().getVirtualMachineScaleSets().getByResourceGroupAsync(ss, ss)
+                        .block(Duration.ofMinutes(1)).singlePlacementGroup()).isFalse();
+                if ("1".equals(env("AZURE_GAHP_LIVE_BIG", null))) {
+                    AzureWireMock.await(account.scaleSets().scale(ResourceRef.named(ss), 101));
+                    assertThat(AzureWireMock.await(account.scaleSets().list(ss))).singleElement()
+                            .extracting(ScaleSetStatus::capacity).isEqualTo(101);
+                    AzureWireMock.await(account.scaleSets().scale(ResourceRef.named(ss), 0));
+                }
+            } finally {
+                quietly(() -> AzureWireMock.await(account.scaleSets().delete(ResourceRef.named(ss))));
+                quietly(() -> waitUntilGone(c, ss));
+                quietly(() -> c.resources().getResourceGroups().deleteAsync(Names.networkGroup(settings, location))
+                        .block(Duration.ofMinutes(15)));
+            }
+        }
+    }
+
+    /**
+     * A vault of the server's own that was deleted (soft-deleted: its name stays reserved) is recovered
+     * by the next {@code AZURE_KEYVAULT_CREATE}; then deleted and purged, so the name is free again.
+     */
+    @Test
+    void aSoftDeletedVaultIsRecoveredByTheNextCreate() throws Exception {
+        String subscription = subscription();
+        String file = env("AZURE_GAHP_LIVE_CREDENTIALS", null);
+        String location = env("AZURE_GAHP_LIVE_LOCATION", "westeurope");
+        String run = run();
+        AzureSettings settings = settings(run);
+        Clients c = clients(file, settings, subscription);
+        String vault = "gahplive" + run + "sd";
+        try (AzureCloud cloud = AzureCloud.create(settings)) {
+            CloudAccount account = cloud.account(new AccountRef(file, subscription));
+            try {
+                AzureWireMock.await(account.secretVaults().createVault(new VaultSpec(vault, location, "standard",
+                        List.of())));
+                c.resources().getResourceGroups().deleteAsync(vault).block(Duration.ofMinutes(15));
+                assertThat(KeyVaultsRest.deleted(c, location, vault).block(Duration.ofMinutes(1))).isNotNull();
+                AzureWireMock.await(account.secretVaults().createVault(new VaultSpec(vault, location, "standard",
+                        List.of())));
+                assertThat(KeyVaultsRest.get(c, vault, vault).block(Duration.ofMinutes(1))).isNotNull();
+            } finally {
+                quietly(() -> c.resources().getResourceGroups().deleteAsync(vault).block(Duration.ofMinutes(15)));
+                quietly(() -> purge(c, location, vault));
+            }
+        }
+    }
+
+    /** Purges a soft-deleted vault, so its name is free (POST .../deletedVaults/{name}/purge). */
+    static void purge(Clients c, String location, String vault) {
+        new ArmRest(c).post("/subscriptions/" + c.subscription() + "/providers/Microsoft.KeyVault/locations/" + location
+                + "/deletedVaults/" + vault + "/purge", KeyVaultsRest.API).block(Duration.ofMinutes(15));
     }
 
     private interface Step {

@@ -72,7 +72,8 @@ final class AzureRules {
         size("Standard_F8s_v2", 8, "standardFSv2Family", 16);
         size("Standard_F16s_v2", 16, "standardFSv2Family", 32);
         size("Standard_L8s_v3", 8, "standardLSv3Family", 16);
-        size("Standard_NC6s_v3", 6, "standardNCSv3Family", 12);
+        // Standard_NC6s_v3 (NCv3) was retired on 30 Sep 2025; Azure no longer takes it, so neither does the fake.
+        size("Standard_NC4as_T4_v3", 4, "standardNCASv3_T4Family", 8);
         size("Standard_HB120rs_v3", 120, "standardHBv3Family", 32);
     }
 
