@@ -376,6 +376,23 @@ class FakeCloudTest {
     }
 
     @Test
+    void aSubscriptionCanStartWithAProviderUnregisteredWhichTheFirstWriteRegistersAndTheStateFileKeeps()
+            throws IOException {
+        Path file = dir.resolve("providers.json");
+        try (FakeCloud c = FakeCloud.builder().unregisteredProviders(SUB, "Microsoft.KeyVault", "Microsoft.Compute")
+                .stateFile(file).build()) {
+            assertThat(c.stateJson()).contains("\"unregisteredProviders\"").contains("microsoft.compute");
+            await(account(c).virtualMachines().create(Support.vm("first")));
+            assertThat(c.providerRegistered(SUB, "Microsoft.Compute")).isTrue();
+            assertThat(c.providerRegistered(SUB, "Microsoft.KeyVault")).isFalse();
+        }
+        try (FakeCloud again = FakeCloud.builder().stateFile(file).build()) {
+            assertThat(again.providerRegistered(SUB, "Microsoft.KeyVault")).as("loaded from the state file").isFalse();
+            assertThat(again.providerRegistered(SUB, "Microsoft.Compute")).isTrue();
+        }
+    }
+
+    @Test
     void aStateFileWithTheEarlierNameTagLoadsUnderTheTagBothCloudsShare() throws IOException {
         Path file = dir.resolve("legacy.json");
         Files.writeString(file, """
