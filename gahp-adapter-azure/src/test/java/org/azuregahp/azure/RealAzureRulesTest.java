@@ -215,6 +215,24 @@ class RealAzureRulesTest {
                 .extracting(ScaleSetStatus::capacity).isEqualTo(300);
     }
 
+    // ---------------------------------------------------------------- 9: scheduled deletion's identity
+
+    @Test
+    void schedulingOnAnAutomationAccountWithoutASystemIdentityIsRefusedAndWithOneWorks() throws Exception {
+        ArmSimulator sim = new ArmSimulator(AzureWireMock.SUB, AzureWireMock.TENANT);
+        try (AzureWireMock withAutomation = new AzureWireMock(AzureSettings.defaults().withAutomation("auto1", "auto-rg"),
+                Clock.systemUTC(), sim)) {
+            sim.seedAutomationAccount("auto-rg", "auto1", false);
+            org.azuregahp.ports.ScheduledDeletion deletion = new org.azuregahp.ports.ScheduledDeletion("pool9",
+                    "westeurope", java.time.Instant.now().plus(java.time.Duration.ofDays(1)));
+            CloudException e = failure(withAutomation.account().deletionSchedules().schedule(deletion));
+            assertThat(e.getMessage()).contains("no system-assigned managed identity");
+            sim.seedAutomationAccount("auto-rg", "auto1", true);
+            await(withAutomation.account().deletionSchedules().schedule(deletion));
+            assertThat(sim.paths()).anyMatch(p -> p.endsWith("/schedules/azure-gahp-delete-pool9"));
+        }
+    }
+
     // ---------------------------------------------------------------- 4: Key Vault API version
 
     @Test
