@@ -90,11 +90,6 @@ public final class AzureCloud implements Cloud {
                         executor, connection.settings().operationDeadline()), networks, images, clock));
     }
 
-    /** For tests: the provider registrations this process started. */
-    ProviderRegistrations registrations() {
-        return registrations;
-    }
-
     @Override
     public CloudStatistics statistics() {
         return throttled::get;

@@ -45,11 +45,6 @@ final class ProviderRegistrations {
 
     private final ConcurrentHashMap<String, CompletableFuture<Void>> registrations = new ConcurrentHashMap<>();
 
-    /** Registrations started in this process (for tests). */
-    int started() {
-        return registrations.size();
-    }
-
     /** The pipeline policy for one account: sits before the retry policy, so the repeated write is retried as usual. */
     HttpPipelinePolicy policy(Clients clients) {
         return new HttpPipelinePolicy() {

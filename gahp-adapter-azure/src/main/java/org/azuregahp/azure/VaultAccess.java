@@ -67,13 +67,11 @@ final class VaultAccess {
                         e));
     }
 
+    /** Azure's 403: the principal lacks the right (here, Microsoft.Authorization/roleAssignments/write). */
     private static boolean isForbidden(Throwable e) {
-        CloudException ce = e instanceof CloudException x ? x : null;
         Throwable u = AzureErrors.unwrap(e);
-        if (u instanceof com.azure.core.exception.HttpResponseException h && h.getResponse() != null) {
-            return h.getResponse().getStatusCode() == 403;
-        }
-        return ce != null && CloudException.AUTHENTICATION.equals(ce.code());
+        return u instanceof com.azure.core.exception.HttpResponseException h && h.getResponse() != null
+                && h.getResponse().getStatusCode() == 403;
     }
 
     /** A role assignment with a name fixed by scope, role and principal, so asking twice is harmless. */

@@ -58,6 +58,8 @@ final class ArmSimulator implements ResponseDefinitionTransformerV2 {
     private final Map<String, ObjectNode> fixed = new HashMap<>();
     /** Marketplace images (publisher:offer:sku, lower case) sold with a plan, and whether its terms are accepted. */
     private final Map<String, Boolean> planTermsAccepted = new HashMap<>();
+    /** Marketplace image versions by lower-case publisher:offer:sku, for what a create from one needs. */
+    private final Map<String, ObjectNode> marketplaceImages = new HashMap<>();
     /** Soft-deleted vaults by lower-case name: the vault as it was, with its original path. */
     private final Map<String, ObjectNode> deletedVaults = new LinkedHashMap<>();
     private boolean mayAssignRoles = true;
@@ -220,10 +222,8 @@ final class ArmSimulator implements ResponseDefinitionTransformerV2 {
         ArrayNode versions = json.createArrayNode();
         versions.addObject().put("name", version).put("location", "westeurope").put("id", prefix + "/" + version);
         fixed.put(key(prefix), (ObjectNode) json.createObjectNode().set("list", versions));
-        galleryOrMarketplace.put(key(publisher + ":" + offer + ":" + sku), image);
+        marketplaceImages.put(key(publisher + ":" + offer + ":" + sku), image);
     }
-
-    private final Map<String, ObjectNode> galleryOrMarketplace = new HashMap<>();
 
     /** From now on a scale set's create stays in progress (provisioning Creating) until {@link #finishScaleSetCreates}. */
     synchronized void holdScaleSetCreates(boolean hold) {
@@ -585,7 +585,7 @@ final class ArmSimulator implements ResponseDefinitionTransformerV2 {
             String def = imageId.replaceAll("(?i)/versions/[^/]+$", "");
             definition = fixed.get(key(def));
         } else if (image.has("publisher")) {
-            definition = galleryOrMarketplace.get(key(image.path("publisher").asText() + ":" + image.path("offer").asText()
+            definition = marketplaceImages.get(key(image.path("publisher").asText() + ":" + image.path("offer").asText()
                     + ":" + image.path("sku").asText()));
         }
         String security = "";
