@@ -27,14 +27,13 @@ import org.azuregahp.ports.ScaleSetStatus;
 import org.azuregahp.ports.VmCreated;
 import org.azuregahp.ports.VmQuery;
 import org.azuregahp.ports.VmStatus;
-import org.azuregahp.ports.credentials.CredentialFiles;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Against a real subscription; never run by CI. {@code mvn -pl gahp-adapter-azure install -Pazure-live}
  * with {@code AZURE_GAHP_LIVE_SUBSCRIPTION} set and either {@code AZURE_GAHP_LIVE_CREDENTIALS} (a
- * credential file) or an ambient login ({@code az login}). Creates, lists and deletes one small VM and
+ * credential file in the {@code --sdk-auth} JSON form) or an ambient login ({@code az login}). Creates, lists and deletes one small VM and
  * one two-instance scale set in {@code AZURE_GAHP_LIVE_LOCATION} (default westeurope), in a shared
  * network of its own, and deletes that too: it leaves nothing behind.
  */
@@ -76,7 +75,11 @@ class LiveAzureTest {
         String vm = "gahplive" + run + "vm";
         String ss = "gahplive" + run + "ss";
 
-        try (AzureCloud cloud = AzureCloud.create(settings)) {
+        TestCredentials credentials = new TestCredentials();
+        if (file != null) {
+            credentials.put(Path.of(file), TestCredentials.sdkAuthFile(Path.of(file)));
+        }
+        try (AzureCloud cloud = AzureCloud.create(settings, credentials)) {
             CloudAccount account = cloud.account(new AccountRef(file, subscription));
             try {
                 AzureWireMock.await(account.ping());
@@ -97,7 +100,7 @@ class LiveAzureTest {
             } finally {
                 quietly(() -> AzureWireMock.await(account.virtualMachines().delete(ResourceRef.named(vm))));
                 quietly(() -> AzureWireMock.await(account.scaleSets().delete(ResourceRef.named(ss))));
-                Connection connection = new Connection(file, file == null ? null : CredentialFiles.read(Path.of(file)),
+                Connection connection = new Connection(file, file == null ? null : TestCredentials.sdkAuthFile(Path.of(file)),
                         settings, null, System::nanoTime);
                 Clients clients = new Clients(connection, subscription, new AtomicLong());
                 quietly(() -> clients.resources().getResourceGroups().deleteAsync(networkGroup).block(Duration.ofMinutes(9)));
@@ -106,7 +109,7 @@ class LiveAzureTest {
                     .isInstanceOf(CloudException.class).hasMessageContaining("could not be found");
             assertThat(AzureWireMock.await(account.scaleSets().list(ss))).isEmpty();
             for (String group : List.of(vm, ss, networkGroup)) {
-                Connection connection = new Connection(file, file == null ? null : CredentialFiles.read(Path.of(file)),
+                Connection connection = new Connection(file, file == null ? null : TestCredentials.sdkAuthFile(Path.of(file)),
                         settings, null, System::nanoTime);
                 Boolean exists = new Clients(connection, subscription, new AtomicLong()).resources().getResourceGroups()
                         .checkExistenceAsync(group.toLowerCase(Locale.ROOT)).block(Duration.ofMinutes(1));
