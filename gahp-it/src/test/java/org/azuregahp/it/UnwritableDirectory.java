@@ -16,7 +16,7 @@ final class UnwritableDirectory implements AutoCloseable {
     final Path path;
     private boolean immutable;
 
-    UnwritableDirectory(Path path) throws Exception {
+    UnwritableDirectory(Path path) throws IOException {
         this.path = Files.createDirectories(path);
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("r-xr-xr-x"));
         if (canCreateIn(path)) {
@@ -34,16 +34,19 @@ final class UnwritableDirectory implements AutoCloseable {
         }
     }
 
-    private static boolean run(String... command) throws Exception {
+    private static boolean run(String... command) {
         try {
             return new ProcessBuilder(command).redirectErrorStream(true).start().waitFor() == 0;
         } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return false;
         }
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         if (immutable) {
             run("chattr", "-i", path.toString());
         }
