@@ -10,14 +10,12 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,7 +26,8 @@ import org.azuregahp.ports.AccountRef;
 import org.azuregahp.ports.Cloud;
 import org.azuregahp.ports.CloudAccount;
 import org.azuregahp.ports.CloudException;
-import org.azuregahp.ports.credentials.CredentialFiles;
+import org.azuregahp.ports.DeferredCloudAccount;
+import org.azuregahp.ports.credentials.CredentialSource;
 import org.azuregahp.ports.credentials.Secret;
 
 /**
@@ -71,15 +70,13 @@ public final class FakeCloud implements Cloud {
     private final ScheduledThreadPoolExecutor scheduler;
     private final Path stateFile;
     private final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private final Map<Path, FileStamp> credentialStamps = new ConcurrentHashMap<>();
+    private final CredentialSource credentials;
     private final Object writeLock = new Object();
     private volatile boolean closed;
     private volatile String lastWriteProblem;
 
-    private record FileStamp(FileTime modified, long size) {
-    }
-
-    private FakeCloud(Options options, Clock clock) {
+    private FakeCloud(Options options, Clock clock, CredentialSource credentials) {
+        this.credentials = credentials;
         this.world = new CloudState(clock, options.failureRate(), options.seed(), options.vmLifetime());
         this.stateFile = options.stateFile();
         if (stateFile != null && Files.exists(stateFile)) {
@@ -113,6 +110,7 @@ public final class FakeCloud implements Cloud {
         private Clock clock = Clock.systemUTC();
         private Duration vmLifetime;
         private final Map<String, Set<String>> unregistered = new java.util.LinkedHashMap<>();
+        private CredentialSource credentials = CredentialSource.NONE;
 
         private Builder() {
         }
@@ -163,6 +161,15 @@ public final class FakeCloud implements Cloud {
             return this;
         }
 
+        /**
+         * Where credential files named by requests are read and checked, as on Azure; default
+         * {@link CredentialSource#NONE} (only {@code NULL}, the ambient login, is accepted).
+         */
+        public Builder credentials(CredentialSource credentials) {
+            this.credentials = Objects.requireNonNull(credentials, "credentials");
+            return this;
+        }
+
         /** Takes every setting from {@code options} (the clock stays as set). */
         public Builder options(Options options) {
             this.latency = options.latency();
@@ -180,7 +187,8 @@ public final class FakeCloud implements Cloud {
          * @throws IllegalStateException    naming the state file when it cannot be read or is not a valid state document
          */
         public FakeCloud build() {
-            FakeCloud cloud = new FakeCloud(new Options(latency, failureRate, seed, stateFile, vmLifetime), clock);
+            FakeCloud cloud = new FakeCloud(new Options(latency, failureRate, seed, stateFile, vmLifetime), clock,
+                    credentials);
             unregistered.forEach((sub, namespaces) -> namespaces.forEach(ns -> cloud.unregisterProvider(sub, ns, true)));
             return cloud;
         }
@@ -192,35 +200,12 @@ public final class FakeCloud implements Cloud {
             throw new CloudException("InvalidSubscriptionId",
                     "The provided subscription identifier '" + ref.subscription() + "' is malformed or invalid.");
         }
-        if (ref.credentialFile() != null) {
-            Path file;
-            try {
-                file = Path.of(ref.credentialFile());
-            } catch (java.nio.file.InvalidPathException e) {
-                throw new CloudException(CloudException.CREDENTIAL_FILE,
-                        "credential file " + ref.credentialFile().replace("\0", "\\0") + " is not a valid path");
-            }
-            checkCredentials(file);
+        FakeAccount account = new FakeAccount(world, runner, ref.subscription().strip());
+        if (ref.credentialFile() == null) {
+            return account;
         }
-        return new FakeAccount(world, runner, ref.subscription().strip());
-    }
-
-    /** Reads the credential file unless it is unchanged since it last read well. */
-    private void checkCredentials(Path file) {
-        FileStamp stamp = null;
-        try {
-            stamp = new FileStamp(Files.getLastModifiedTime(file), Files.size(file));
-        } catch (IOException | RuntimeException e) {
-            // CredentialFiles.read below says what is wrong.
-        }
-        if (stamp != null && stamp.equals(credentialStamps.get(file))) {
-            return;
-        }
-        credentialStamps.remove(file);
-        CredentialFiles.read(file);
-        if (stamp != null) {
-            credentialStamps.put(file, stamp);
-        }
+        // The file is read and checked (as Azure would) off this thread; every operation waits for it.
+        return DeferredCloudAccount.of(credentials.credentials(ref.credentialFile()).thenApply(c -> account));
     }
 
     /** The current state document (pretty JSON). Secret values never appear in it. */

@@ -10,12 +10,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.azuregahp.ports.AccountRef;
 import org.azuregahp.ports.CloudAccount;
@@ -32,6 +33,9 @@ import org.azuregahp.ports.VaultSpec;
 import org.azuregahp.ports.VmCreated;
 import org.azuregahp.ports.VmQuery;
 import org.azuregahp.ports.VmStatus;
+import org.azuregahp.ports.credentials.CredentialSource;
+import org.azuregahp.ports.credentials.Credentials;
+import org.azuregahp.ports.credentials.Secret;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -198,26 +202,40 @@ class FakeCloudTest {
     }
 
     @Test
-    void credentialFilesAreCheckedAndRecheckedWhenTheyChange() throws IOException {
-        Path cred = dir.resolve("azure_auth.json");
-        try (FakeCloud c = FakeCloud.builder().build()) {
-            CloudException missing = org.assertj.core.api.Assertions.catchThrowableOfType(CloudException.class,
-                    () -> c.account(new AccountRef(cred.toString(), SUB)));
-            assertThat(missing.code()).isEqualTo(CloudException.CREDENTIAL_FILE);
-            assertThat(missing.getMessage()).contains(cred.toString());
+    void credentialFilesAreCheckedThroughTheSourceOffTheCallersThread() {
+        String cred = dir.resolve("azure_auth.json").toString();
+        Map<String, CompletableFuture<Credentials>> answers = new ConcurrentHashMap<>();
+        CredentialSource source = path -> answers.computeIfAbsent(path, p -> new CompletableFuture<>());
+        try (FakeCloud c = FakeCloud.builder().credentials(source).build()) {
+            // account() answers at once; its operations wait for the source (a file system may hang).
+            CompletableFuture<Void> waiting = c.account(new AccountRef(cred, SUB)).ping().toCompletableFuture();
+            assertThat(waiting).isNotDone();
+            assertThat(await(c.account(new AccountRef(null, SUB)).ping())).as("NULL is not held up").isNull();
+            answers.get(cred).complete(new Credentials("a", new Secret("Top-Secret-Value"), null, null, "b", null,
+                    null, null, Map.of()));
+            assertThat(await(waiting)).isNull();
 
-            Files.writeString(cred, "{\"clientId\":\"a\",\"tenantId\":\"b\",\"clientSecret\":\"Top-Secret-Value\"}");
-            assertThat(await(c.account(new AccountRef(cred.toString(), SUB)).ping())).isNull();
+            CloudException refused = new CloudException(CloudException.CREDENTIAL_FILE,
+                    "credential file " + cred + " has no tenantId");
+            answers.put(cred, CompletableFuture.failedFuture(refused));
+            CloudAccount broken = c.account(new AccountRef(cred, SUB));
+            assertThat(failure(broken.ping()).resultText()).isEqualTo(refused.resultText());
+            assertThat(failure(broken.virtualMachines().create(Support.vm("nocred", new PublicIpChoice.None())))
+                    .resultText()).isEqualTo(refused.resultText());
+            assertThat(await(account(c).virtualMachines().list(new VmQuery.All()))).as("nothing was created").isEmpty();
 
-            Files.writeString(cred, "{\"clientId\":\"a\",\"clientSecret\":\"Top-Secret-Value\"}");
-            Files.setLastModifiedTime(cred, FileTime.from(Instant.now().plusSeconds(5)));
-            CloudException broken = org.assertj.core.api.Assertions.catchThrowableOfType(CloudException.class,
-                    () -> c.account(new AccountRef(cred.toString(), SUB)));
-            assertThat(broken.getMessage()).contains("has no tenantId").doesNotContain("Top-Secret-Value");
-
-            assertThat(await(c.account(new AccountRef(null, SUB)).ping())).isNull();
             assertThatThrownBy(() -> c.account(new AccountRef(null, " "))).isInstanceOf(CloudException.class)
                     .hasMessageContaining("subscription");
+        }
+    }
+
+    @Test
+    void withoutACredentialSourceOnlyNullIsAccepted() {
+        try (FakeCloud c = FakeCloud.builder().build()) {
+            CloudException e = failure(c.account(new AccountRef("/etc/passwd", SUB)).ping());
+            assertThat(e.code()).isEqualTo(CloudException.CREDENTIAL_FILE);
+            assertThat(e.getMessage()).contains("/etc/passwd").contains("without a credential source");
+            assertThat(await(account(c).ping())).isNull();
         }
     }
 

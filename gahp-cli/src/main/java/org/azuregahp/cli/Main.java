@@ -45,6 +45,11 @@ public final class Main {
             halt(0, err);
         }
         Settings settings = ((Run) outcome).settings();
+        String stateProblem = settings.fakeState() == null ? null : FakeStateCheck.problem(settings.fakeState());
+        if (stateProblem != null) {
+            err.println("azure-gahp: " + stateProblem);
+            halt(2, err);
+        }
         BuildInfo build = BuildInfo.load();
         // --fake-time-scale speeds up the fake cloud's clock (and the engine's schedule checks with it).
         Clock clock = settings.cloud() == Settings.CloudKind.FAKE ? ScaledClock.of(settings.fakeTimeScale())

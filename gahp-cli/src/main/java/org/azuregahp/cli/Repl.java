@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import org.azuregahp.domain.command.CommandTable;
@@ -70,7 +71,7 @@ final class Repl {
         try {
             if (settings.cloud() == Settings.CloudKind.FAKE) {
                 FakeCloud fake = Wiring.fakeCloud(settings, clock);
-                cloud = Wiring.withChecks(fake);
+                cloud = fake;
                 known = new KnownValues(fake::vmNames, fake::scaleSetNames);
             } else {
                 cloud = Wiring.cloud(settings, clock);
@@ -87,8 +88,19 @@ final class Repl {
         CommandTable table = CommandTable.standard();
         ForwardingSink sink = new ForwardingSink();
         GahpEngine engine = new GahpEngine(Wiring.engineConfig(settings, build), cloud, files, clock, sink);
+        AtomicReference<LineReader> readerRef = new AtomicReference<>();
+        ReplHistory history = new ReplHistory(note -> {
+            LineReader r = readerRef.get();
+            if (r != null) {
+                r.printAbove(new AttributedString(note, AttributedStyle.DEFAULT.faint()));
+            } else {
+                terminal.writer().println(note);
+                terminal.writer().flush();
+            }
+        });
         LineReader reader = LineReaderBuilder.builder()
                 .terminal(terminal)
+                .history(history)
                 .appName("azure-gahp")
                 .parser(new GahpLineParser())
                 .completer(new ReplCompleter(table, known))
@@ -99,6 +111,7 @@ final class Repl {
                 .option(LineReader.Option.AUTO_LIST, true)
                 .option(LineReader.Option.CASE_INSENSITIVE, true)
                 .build();
+        readerRef.set(reader);
         // Colour where the terminal has it (JLine drops it on a dumb one), none when NO_COLOR is set.
         boolean colour = System.getenv("NO_COLOR") == null;
         ReplSession.Screen screen = colour ? reader::printAbove

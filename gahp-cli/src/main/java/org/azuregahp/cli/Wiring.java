@@ -8,6 +8,7 @@ import org.azuregahp.azure.AzureSettings;
 import org.azuregahp.domain.engine.EngineConfig;
 import org.azuregahp.fake.FakeCloud;
 import org.azuregahp.ports.Cloud;
+import org.azuregahp.ports.credentials.CredentialSource;
 
 /**
  * The composition root's factory methods: everything is built here with {@code new} (or the
@@ -25,9 +26,18 @@ final class Wiring {
                 settings.requestTimeout(), MAX_RESULT_LINE_BYTES);
     }
 
+    /**
+     * Where both clouds read the credential files requests name: off the engine's threads, only regular
+     * files, parsed once per version of a file, warning about files others can read.
+     */
+    static CredentialSource credentialSource() {
+        return new FileCredentialSource();
+    }
+
     /** The fake cloud the settings describe (also used directly by the REPL for completion). */
     static FakeCloud fakeCloud(Settings settings, Clock clock) {
         FakeCloud.Builder builder = FakeCloud.builder()
+                .credentials(credentialSource())
                 .latency(settings.fakeLatency())
                 .failureRate(settings.fakeFailureRate())
                 .clock(clock);
@@ -68,13 +78,8 @@ final class Wiring {
     /** Builds the cloud the settings name; may throw (bad state file, ...) with a message for people. */
     static Cloud cloud(Settings settings, Clock clock) {
         if (settings.cloud() == Settings.CloudKind.FAKE) {
-            return withChecks(fakeCloud(settings, clock));
+            return fakeCloud(settings, clock);
         }
-        return withChecks(AzureCloud.create(azureSettings(settings)));
-    }
-
-    /** What every cloud gets on top: a warning for credential files others can read. */
-    static Cloud withChecks(Cloud cloud) {
-        return new CredentialFileWarnings(cloud);
+        return AzureCloud.create(azureSettings(settings), credentialSource());
     }
 }

@@ -29,6 +29,25 @@ class FileSystemLocalFilesTest {
     }
 
     @Test
+    void fifosDevicesAndOurOwnStreamsAreNeverOpened(@TempDir Path home) throws Exception {
+        Path fifo = home.resolve("key.pub");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor()).isZero();
+        FileSystemLocalFiles files = new FileSystemLocalFiles(home.toString());
+        // Opening the FIFO would block until someone writes to it; reading /dev/zero would never end.
+        for (String path : new String[] {"~/key.pub", "/dev/zero", "/dev/stdin", "/proc/self/fd/0"}) {
+            assertThat(files.readIfExists(path, 1000)).as(path).isEmpty();
+        }
+    }
+
+    @Test
+    void aFileThatClaimsNoSizeIsReadOnlyUpToTheLimit(@TempDir Path home) {
+        // /proc files say they are empty; this one holds more than 64 bytes.
+        assertThatThrownBy(() -> new FileSystemLocalFiles(home.toString()).readIfExists("/proc/self/maps", 64))
+                .isInstanceOf(CloudException.class).hasMessageContaining("/proc/self/maps")
+                .hasMessageContaining("too large");
+    }
+
+    @Test
     void tooLargeOrBinaryFilesAreErrorsNamingTheFileNotItsContents(@TempDir Path home) throws Exception {
         Files.writeString(home.resolve("big"), "s3cr3t".repeat(100));
         Files.write(home.resolve("bin"), new byte[] {(byte) 0xff, (byte) 0xfe, 's', '3'});

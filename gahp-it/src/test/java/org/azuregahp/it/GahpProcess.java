@@ -61,7 +61,13 @@ final class GahpProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         // Like the gridmanager: no AZURE_GAHP_* from the developer's shell leaks into the test.
         pb.environment().keySet().removeIf(k -> k.startsWith("AZURE_GAHP_"));
-        pb.environment().putAll(env);
+        env.forEach((k, v) -> {
+            if (v == null) {
+                pb.environment().remove(k); // a null value unsets the variable
+            } else {
+                pb.environment().put(k, v);
+            }
+        });
         return new GahpProcess(pb.start());
     }
 
