@@ -11,7 +11,8 @@ import org.azuregahp.domain.engine.GahpEngine;
 /**
  * The plain protocol front end HTCondor talks to: one thread reads raw bytes from stdin in chunks,
  * cuts them into lines and hands each to the engine. It never waits on the cloud. No JLine here:
- * bytes go to the engine exactly as they arrived (escapes, {@code !}, everything).
+ * bytes go to the engine exactly as they arrived (escapes, {@code !}, everything; bytes that are not
+ * UTF-8 reach it marked, see {@link LineFramer}).
  */
 final class StdioSession {
     private static final int CHUNK = 64 * 1024;
@@ -67,11 +68,9 @@ final class StdioSession {
 
     private boolean handle(FramedLine line) {
         if (line.oversized()) {
-            RequestLog.oversized(line.bytes());
             engine.rejectOversized(line.bytes());
             return true;
         }
-        RequestLog.request(line.text());
         return engine.accept(line.text());
     }
 }
