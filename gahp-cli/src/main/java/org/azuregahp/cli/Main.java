@@ -2,7 +2,6 @@ package org.azuregahp.cli;
 
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,7 +25,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        OutputStream protocolOut = new FileOutputStream(FileDescriptor.out);
+        OutputStream protocolOut = ProtocolWriter.realStdout();
         PrintStream err = System.err;
         System.setOut(err);
 
