@@ -39,7 +39,7 @@ class SameNameArrivalOrderTest {
 
     @Test
     void scaleSetCommandsOnOneNameRunOneAfterAnotherInArrivalOrder() throws Exception {
-        try (GahpProcess gahp = GahpProcess.start("--cloud", "fake", "--fake-latency", "1s")) {
+        try (GahpProcess gahp = GahpProcess.start("--cloud", "fake", "--fake-latency", "300ms")) {
             GahpSession s = new GahpSession(gahp);
             s.handshake();
             LauncherTestSupport.sendAllAccepted(s, List.of(
