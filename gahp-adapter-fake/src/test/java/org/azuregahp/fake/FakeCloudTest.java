@@ -63,7 +63,8 @@ class FakeCloudTest {
             }
             CompletableFuture.allOf(creates.toArray(new CompletableFuture<?>[0])).join();
             Duration took = Duration.ofNanos(System.nanoTime() - start);
-            assertThat(took).isBetween(latency, latency.plusMillis(2500));
+            // About one latency (2 s); five times that for a loaded CI. One at a time would take 2,000 s.
+            assertThat(took).isBetween(latency, latency.multipliedBy(5));
             long fakeThreads = Thread.getAllStackTraces().keySet().stream()
                     .filter(t -> t.getName().startsWith("fake-cloud-")).count();
             assertThat(fakeThreads - threadsBefore).isLessThanOrEqualTo(2);

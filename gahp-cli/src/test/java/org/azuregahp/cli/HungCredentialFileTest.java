@@ -17,7 +17,9 @@ import java.util.concurrent.TimeUnit;
 
 import org.azuregahp.domain.codec.GahpCodec;
 import org.azuregahp.domain.engine.EngineConfig;
+import org.azuregahp.domain.engine.EngineListener;
 import org.azuregahp.domain.engine.GahpEngine;
+import org.azuregahp.domain.result.Result;
 import org.azuregahp.fake.FakeCloud;
 import org.azuregahp.ports.LocalFiles;
 import org.junit.jupiter.api.Test;
@@ -64,9 +66,12 @@ class HungCredentialFileTest {
         });
         BlockingQueue<String> results = new LinkedBlockingQueue<>();
         try (FakeCloud cloud = FakeCloud.builder().credentials(source).build()) {
-            GahpEngine engine = new GahpEngine(EngineConfig.defaults(), cloud, LocalFiles.NONE, Clock.systemUTC(),
-                    line -> { });
-            engine.addResultListener(results::add);
+            GahpEngine engine = GahpEngine.builder(cloud).listener(new EngineListener() {
+                @Override
+                public void completed(Result result) {
+                    results.add(result.line());
+                }
+            }).build();
             engine.start();
             // More requests on the hung file than the engine has threads, then everything else.
             List<String> waiting = new ArrayList<>();

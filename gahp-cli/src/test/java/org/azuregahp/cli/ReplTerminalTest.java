@@ -8,13 +8,11 @@ import java.io.PipedOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.azuregahp.ports.LocalFiles;
 import org.jline.terminal.impl.DumbTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,8 +28,7 @@ class ReplTerminalTest {
         DumbTerminal terminal = new DumbTerminal(in, screen);
         Settings settings = ((CommandLine.Run) CommandLine.parse(List.of("--cloud", "fake", "--fake-seed", "3"),
                 Map.of())).settings();
-        Repl repl = new Repl(settings, new BuildInfo("1.0.0", "Nov 27 2026"), Clock.systemUTC(), LocalFiles.NONE,
-                home);
+        Repl repl = new Repl(settings, new BuildInfo("1.0.0", "Nov 27 2026"), home);
         CompletableFuture<Integer> done = CompletableFuture.supplyAsync(() -> repl.run(terminal, Lifecycle.inProcess()));
 
         type(keyboard, "vm_create name=web1 location=westeurope image=linux-ubuntu-latest size=Standard_B1s"
@@ -56,8 +53,7 @@ class ReplTerminalTest {
         LineCollector screen = new LineCollector();
         DumbTerminal terminal = new DumbTerminal(in, screen);
         Settings settings = ((CommandLine.Run) CommandLine.parse(List.of("--cloud", "fake"), Map.of())).settings();
-        Repl repl = new Repl(settings, new BuildInfo("1.0.0", "Nov 27 2026"), Clock.systemUTC(), LocalFiles.NONE,
-                home);
+        Repl repl = new Repl(settings, new BuildInfo("1.0.0", "Nov 27 2026"), home);
         CompletableFuture<Integer> done = CompletableFuture.supplyAsync(() -> repl.run(terminal, Lifecycle.inProcess()));
         type(keyboard, "help");
         waitFor(screen, "inflight");
@@ -96,8 +92,7 @@ class ReplTerminalTest {
             LineCollector screen = new LineCollector();
             DumbTerminal terminal = new DumbTerminal(in, screen);
             Settings settings = ((CommandLine.Run) CommandLine.parse(List.of("--cloud", "fake"), Map.of())).settings();
-            Repl repl = new Repl(settings, new BuildInfo("1.0.0", "Nov 27 2026"), Clock.systemUTC(), LocalFiles.NONE,
-                    home.path);
+            Repl repl = new Repl(settings, new BuildInfo("1.0.0", "Nov 27 2026"), home.path);
             CompletableFuture<Integer> done = CompletableFuture.supplyAsync(() -> repl.run(terminal, Lifecycle.inProcess()));
             type(keyboard, "AZURE_PING 2 NULL 00000000-0000-0000-0000-000000000001");
             waitFor(screen, "[2] AZURE_PING succeeded");

@@ -5,7 +5,8 @@ package org.azuregahp.domain.engine;
  *
  * @param received         cloud requests accepted (answered {@code S}), including those with bad values
  * @param inFlight         cloud operations running now
- * @param queued           accepted requests waiting for a free slot ({@code maxInFlight})
+ * @param queued           accepted requests waiting to run: for a free slot ({@code maxInFlight}), or for the
+ *                         requests before them on the same VM or scale set name
  * @param succeeded        success results produced
  * @param failed           error results produced (bad values, cloud errors, timeouts)
  * @param throttledRetries the cloud's count of calls retried after a 429
