@@ -79,7 +79,7 @@ public final class FakeCloud implements Cloud {
     private record FileStamp(FileTime modified, long size) {
     }
 
-    private FakeCloud(Options options, Clock clock) {
+    private FakeCloud(Options options, Clock clock, StepScheduler.Timer timer) {
         this.world = new CloudState(clock, options.failureRate(), options.seed(), options.vmLifetime());
         this.stateFile = options.stateFile();
         if (stateFile != null && Files.exists(stateFile)) {
@@ -93,7 +93,8 @@ public final class FakeCloud implements Cloud {
         });
         scheduler.setRemoveOnCancelPolicy(true);
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        this.runner = new StepScheduler(world, scheduler, options.latency().toNanos());
+        this.runner = new StepScheduler(world, timer != null ? timer : StepScheduler.Timer.of(scheduler),
+                options.latency().toNanos());
         scheduler.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
         if (stateFile != null) {
             scheduler.scheduleWithFixedDelay(this::writeIfChanged, 250, 250, TimeUnit.MILLISECONDS);
@@ -112,8 +113,15 @@ public final class FakeCloud implements Cloud {
         private Path stateFile;
         private Clock clock = Clock.systemUTC();
         private Duration vmLifetime;
+        private StepScheduler.Timer timer;
 
         private Builder() {
+        }
+
+        /** For tests: the steps of operations wait on this timer instead of the fake's scheduler threads. */
+        Builder timer(StepScheduler.Timer timer) {
+            this.timer = timer;
+            return this;
         }
 
         /** The total duration of one operation (the work of one request); default zero. */
@@ -169,7 +177,7 @@ public final class FakeCloud implements Cloud {
          * @throws IllegalStateException    naming the state file when it cannot be read or is not a valid state document
          */
         public FakeCloud build() {
-            return new FakeCloud(new Options(latency, failureRate, seed, stateFile, vmLifetime), clock);
+            return new FakeCloud(new Options(latency, failureRate, seed, stateFile, vmLifetime), clock, timer);
         }
     }
 

@@ -148,12 +148,11 @@ final class FakeScaleSets implements ScaleSets {
                     world.changed();
                     return null;
                 }
-                if (!g.deleting()) {
-                    vmss.provisioningState = "succeeded";
-                    for (Instance in : vmss.instances) {
-                        in.provisioningState = "succeeded";
-                        in.powerState = "running";
-                    }
+                // Also under a delete that is under way: should it fail, the set shows what it has now.
+                vmss.provisioningState = "succeeded";
+                for (Instance in : vmss.instances) {
+                    in.provisioningState = "succeeded";
+                    in.powerState = "running";
                 }
                 world.changed();
                 return CompletableFuture.completedFuture(null);
@@ -190,24 +189,14 @@ final class FakeScaleSets implements ScaleSets {
     public CompletionStage<Void> delete(ResourceRef ref) {
         return runner.run(new GroupDeletion<Vmss>(world, subscription, ref, "vmss", Model.VMSS,
                 "the virtual machine scale set") {
-            String prev;
-
             @Override
             Vmss find(Group group, String name) {
                 return group.vmss(name);
             }
 
             @Override
-            void markDeleting(Vmss vmss) {
-                prev = vmss.provisioningState;
-                vmss.provisioningState = "deleting";
-            }
-
-            @Override
-            void unmark(Vmss vmss) {
-                if ("deleting".equals(vmss.provisioningState)) {
-                    vmss.provisioningState = prev;
-                }
+            void markDeleting(Vmss vmss, boolean deleting) {
+                vmss.deleting = deleting;
             }
         });
     }
@@ -283,7 +272,9 @@ final class FakeScaleSets implements ScaleSets {
 
             @Override
             void rollback() {
-                if (before != null && !vmss.provisioningState.equals("deleting")) {
+                // Also under a delete that is under way (it shows over these states): should the delete
+                // fail, the set shows the states it had before this change.
+                if (before != null) {
                     vmss.instances = before;
                     vmss.capacity = capacityBefore;
                     vmss.singlePlacementGroup = spgBefore;

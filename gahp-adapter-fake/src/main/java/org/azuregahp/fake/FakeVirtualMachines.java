@@ -140,10 +140,9 @@ final class FakeVirtualMachines implements VirtualMachines {
                     world.changed();
                     return null;
                 }
-                if (!g.deleting()) {
-                    vm.provisioningState = "succeeded";
-                    vm.powerState = "running";
-                }
+                // Also under a delete that is under way: should it fail, the VM shows what it has now.
+                vm.provisioningState = "succeeded";
+                vm.powerState = "running";
                 if (world.vmLifetime != null) {
                     vm.deallocateAt = world.clock.instant().plus(world.vmLifetime);
                 }
@@ -167,28 +166,14 @@ final class FakeVirtualMachines implements VirtualMachines {
     @Override
     public CompletionStage<Void> delete(ResourceRef ref) {
         return runner.run(new GroupDeletion<Vm>(world, subscription, ref, "vm", Model.VM, "the virtual machine") {
-            String prevProvisioning;
-            String prevPower;
-
             @Override
             Vm find(Group group, String name) {
                 return group.vm(name);
             }
 
             @Override
-            void markDeleting(Vm vm) {
-                prevProvisioning = vm.provisioningState;
-                prevPower = vm.powerState;
-                vm.provisioningState = "deleting";
-                vm.powerState = "deallocating";
-            }
-
-            @Override
-            void unmark(Vm vm) {
-                if ("deleting".equals(vm.provisioningState)) {
-                    vm.provisioningState = prevProvisioning;
-                    vm.powerState = prevPower;
-                }
+            void markDeleting(Vm vm, boolean deleting) {
+                vm.deleting = deleting;
             }
         });
     }

@@ -22,14 +22,36 @@ import org.azuregahp.ports.CloudException;
  */
 final class StepScheduler {
     private final CloudState world;
-    private final ScheduledExecutorService scheduler;
+    private final Timer timer;
     private final long latencyNanos;
     private final Map<CompletableFuture<?>, Op<?>> pending = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    StepScheduler(CloudState world, ScheduledExecutorService scheduler, long latencyNanos) {
+    /** Where steps wait for their time: the fake's scheduler threads, or a clock tests move by hand. */
+    interface Timer {
+        long nanoTime();
+
+        /** Runs {@code task} after {@code delayNanos}; throws RejectedExecutionException once closed. */
+        void schedule(Runnable task, long delayNanos);
+
+        static Timer of(ScheduledExecutorService scheduler) {
+            return new Timer() {
+                @Override
+                public long nanoTime() {
+                    return System.nanoTime();
+                }
+
+                @Override
+                public void schedule(Runnable task, long delayNanos) {
+                    scheduler.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+                }
+            };
+        }
+    }
+
+    StepScheduler(CloudState world, Timer timer, long latencyNanos) {
         this.world = world;
-        this.scheduler = scheduler;
+        this.timer = timer;
         this.latencyNanos = latencyNanos;
     }
 
@@ -86,7 +108,7 @@ final class StepScheduler {
             pending.put(result, op);
         }
         result.whenComplete((v, e) -> pending.remove(result));
-        advance(op, fault, result, 0, System.nanoTime());
+        advance(op, fault, result, 0, timer.nanoTime());
         return result;
     }
 
@@ -95,11 +117,11 @@ final class StepScheduler {
         while (!result.isDone() && i < op.at.length) {
             boolean failNow = fault != null && fault.step() == i;
             double fraction = failNow ? faultFraction(op, i) : op.at[i];
-            long wait = start + (long) (fraction * latencyNanos) - System.nanoTime();
+            long wait = start + (long) (fraction * latencyNanos) - timer.nanoTime();
             if (latencyNanos > 0 && wait > 0) {
                 int next = i;
                 try {
-                    scheduler.schedule(() -> advance(op, fault, result, next, start), wait, TimeUnit.NANOSECONDS);
+                    timer.schedule(() -> advance(op, fault, result, next, start), wait);
                 } catch (RejectedExecutionException e) {
                     result.completeExceptionally(closedError());
                 }
