@@ -99,8 +99,10 @@ final class FakeScaleSets implements ScaleSets {
                         lb.props.put("frontendIpAddress", externalPip.str("ipAddress"));
                         lb.props.put("existingPublicIpAddressId", id);
                         externalPip.props.put("attachedTo", Model.id(subscription, g.name, Model.LB, lb.name));
+                        world.changedResource(id);
                     }
                     g.add(lb);
+                    world.changed(g);
                     return null;
                 }
                 if (g.removed) {
@@ -118,8 +120,9 @@ final class FakeScaleSets implements ScaleSets {
                                 vault.name) + "/secrets/" + s.secretName());
                         g.add(identity);
                         vault.principals.add(principal);
+                        world.changedResource(Model.id(vault.subscription, vault.group, Model.VAULT, vault.name));
                     }
-                    world.changed();
+                    world.changed(g);
                     return null;
                 }
                 if (i == 2) {
@@ -145,7 +148,7 @@ final class FakeScaleSets implements ScaleSets {
                         vmss.instances.add(new Instance(vmss.nextInstanceId++, "creating", "starting"));
                     }
                     g.add(vmss);
-                    world.changed();
+                    world.changed(g);
                     return null;
                 }
                 // Also under a delete that is under way: should it fail, the set shows what it has now.
@@ -154,7 +157,7 @@ final class FakeScaleSets implements ScaleSets {
                     in.provisioningState = "succeeded";
                     in.powerState = "running";
                 }
-                world.changed();
+                world.changed(g);
                 return CompletableFuture.completedFuture(null);
             }
 
@@ -205,6 +208,7 @@ final class FakeScaleSets implements ScaleSets {
     private CompletionStage<Void> change(ResourceRef ref, AzureRules.OpKind kind, Integer newCapacity,
             String transitional, String target, String what) {
         StepScheduler.Op<Void> op = new StepScheduler.Op<>(kind, 0, 1) {
+            Group group;
             Vmss vmss;
             List<Instance> before;
             int capacityBefore;
@@ -215,6 +219,7 @@ final class FakeScaleSets implements ScaleSets {
             CompletionStage<Void> step(int i) {
                 if (i == 0) {
                     vmss = find(ref);
+                    group = world.group(subscription, ref.groupOrName());
                     if (!"succeeded".equals(vmss.provisioningState)) {
                         throw new CloudException(CloudException.CONFLICT, "Another operation on virtual machine"
                                 + " scale set '" + vmss.name + "' is in progress (provisioning state '"
@@ -244,7 +249,7 @@ final class FakeScaleSets implements ScaleSets {
                             vmss.instances.get(n).provisioningState = "deleting";
                         }
                     }
-                    world.changed();
+                    world.changed(group);
                     return null;
                 }
                 if (newCapacity == null) {
@@ -266,7 +271,7 @@ final class FakeScaleSets implements ScaleSets {
                     vmss.instances = kept;
                 }
                 vmss.provisioningState = "succeeded";
-                world.changed();
+                world.changed(group);
                 return CompletableFuture.completedFuture(null);
             }
 
@@ -279,7 +284,7 @@ final class FakeScaleSets implements ScaleSets {
                     vmss.capacity = capacityBefore;
                     vmss.singlePlacementGroup = spgBefore;
                     vmss.provisioningState = provisioningBefore;
-                    world.changed();
+                    world.changed(group);
                 }
             }
         };

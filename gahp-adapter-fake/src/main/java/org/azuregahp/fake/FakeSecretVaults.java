@@ -76,7 +76,7 @@ final class FakeSecretVaults implements SecretVaults {
                                 + "'; it cannot be created in '" + location + "'.");
                     }
                     existing.principals.addAll(spec.principals());
-                    world.changed();
+                    world.changedResource(Model.id(existing.subscription, existing.group, Model.VAULT, existing.name));
                     return CompletableFuture.completedFuture(null);
                 }
                 Group g = world.group(subscription, spec.name());
@@ -92,7 +92,7 @@ final class FakeSecretVaults implements SecretVaults {
                 v.principals.addAll(spec.principals());
                 g.add(v);
                 world.vaults.put(Model.key(v.name), v);
-                world.changed();
+                world.changed(g);
                 return CompletableFuture.completedFuture(null);
             }
         };

@@ -93,6 +93,9 @@ final class FakeVirtualMachines implements VirtualMachines {
                     }
                     nic.props.put("publicIpAddress", pipId);
                     g.add(nic);
+                    if (externalPip != null) {
+                        world.changedResource(pipId);
+                    }
                     Res os = new Res(Model.DISK, name + "-osdisk");
                     os.props.put("role", "os");
                     os.props.put("sizeGb", spec.effectiveOsType() == OsType.WINDOWS ? 127 : 30);
@@ -106,7 +109,7 @@ final class FakeVirtualMachines implements VirtualMachines {
                         g.add(d);
                         lun++;
                     }
-                    world.changed();
+                    world.changed(g);
                     return null;
                 }
                 if (i == 2) {
@@ -137,7 +140,7 @@ final class FakeVirtualMachines implements VirtualMachines {
                     vm.props.put("networkInterface", name + "-nic");
                     vm.props.put("osDisk", name + "-osdisk");
                     g.add(vm);
-                    world.changed();
+                    world.changed(g);
                     return null;
                 }
                 // Also under a delete that is under way: should it fail, the VM shows what it has now.
@@ -146,7 +149,7 @@ final class FakeVirtualMachines implements VirtualMachines {
                 if (world.vmLifetime != null) {
                     vm.deallocateAt = world.clock.instant().plus(world.vmLifetime);
                 }
-                world.changed();
+                world.changed(g);
                 return CompletableFuture.completedFuture(new VmCreated(vm.vmId, ip));
             }
 

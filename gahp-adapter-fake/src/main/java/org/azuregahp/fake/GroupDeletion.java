@@ -68,7 +68,7 @@ abstract class GroupDeletion<R extends Res> extends StepScheduler.Op<Void> {
             if (owner != null) {
                 markDeleting(owner, true);
             }
-            world.changed();
+            world.changed(g);
             return null;
         }
         world.removeGroup(g);
@@ -82,7 +82,7 @@ abstract class GroupDeletion<R extends Res> extends StepScheduler.Op<Void> {
             if (owner != null) {
                 markDeleting(owner, false);
             }
-            world.changed();
+            world.changed(g);
         }
     }
 }

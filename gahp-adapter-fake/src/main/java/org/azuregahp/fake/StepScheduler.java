@@ -24,6 +24,8 @@ final class StepScheduler {
     private final CloudState world;
     private final Timer timer;
     private final long latencyNanos;
+    /** Saves changes before their results are delivered; null without a state file. */
+    private final StateStore store;
     private final Map<CompletableFuture<?>, Op<?>> pending = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -49,10 +51,11 @@ final class StepScheduler {
         }
     }
 
-    StepScheduler(CloudState world, Timer timer, long latencyNanos) {
+    StepScheduler(CloudState world, Timer timer, long latencyNanos, StateStore store) {
         this.world = world;
         this.timer = timer;
         this.latencyNanos = latencyNanos;
+        this.store = store;
     }
 
     /** One operation. {@link #at} gives each step's time as a fraction of the latency. */
@@ -75,6 +78,8 @@ final class StepScheduler {
         CloudState.Fault fault;
         int next;
         boolean ended;
+        /** Under the world lock: a step or the rollback changed the cloud (so the result waits until it is saved). */
+        boolean madeChanges;
 
         Op(AzureRules.OpKind kind, double... at) {
             this.kind = kind;
@@ -94,6 +99,13 @@ final class StepScheduler {
         op.self = result;
         if (closed) {
             result.completeExceptionally(closedError());
+            return result;
+        }
+        // While changes cannot be saved, a request that would change the cloud is refused before it
+        // changes anything: its result says so, and nothing is made that a restart would forget.
+        CloudException refusal = store == null || op.kind == AzureRules.OpKind.READ ? null : store.refusal();
+        if (refusal != null) {
+            result.completeExceptionally(refusal);
             return result;
         }
         CloudState.Fault fault;
@@ -128,44 +140,65 @@ final class StepScheduler {
                 return;
             }
             if (failNow) {
+                long count;
                 synchronized (world) {
                     if (op.ended) {
                         return;
                     }
                     op.ended = true;
-                    op.rollback();
+                    world.running = op;
+                    try {
+                        op.rollback();
+                    } finally {
+                        world.running = null;
+                    }
+                    count = world.changeCount;
                 }
-                result.completeExceptionally(fault.error());
+                deliver(op, count, () -> result.completeExceptionally(fault.error()));
                 return;
             }
             CompletionStage<T> out;
+            long count;
             try {
                 synchronized (world) {
                     if (op.ended) {
                         return; // the cloud was closed: close() finished or undid the operation
                     }
-                    out = op.step(i);
+                    world.running = op;
+                    try {
+                        out = op.step(i);
+                    } finally {
+                        world.running = null;
+                    }
                     op.next = i + 1;
                     op.ended = out != null;
+                    count = world.changeCount;
                 }
             } catch (RuntimeException e) {
                 synchronized (world) {
                     op.ended = true;
-                    op.rollback();
+                    world.running = op;
+                    try {
+                        op.rollback();
+                    } finally {
+                        world.running = null;
+                    }
+                    count = world.changeCount;
                 }
-                result.completeExceptionally(e instanceof CloudException ? e
-                        : new CloudException(CloudException.INTERNAL, "The fake cloud failed: " + e));
+                deliver(op, count, () -> result.completeExceptionally(e instanceof CloudException ? e
+                        : new CloudException(CloudException.INTERNAL, "The fake cloud failed: " + e)));
                 return;
             }
             if (out != null) {
-                out.whenComplete((v, e) -> {
+                long savedWith = count;
+                out.whenComplete((v, e) -> deliver(op, savedWith, () -> {
                     if (e == null) {
                         result.complete(v);
                     } else {
                         result.completeExceptionally(e instanceof CompletionException && e.getCause() != null
                                 ? e.getCause() : e);
                     }
-                });
+                }));
                 return;
             }
             i++;
@@ -173,6 +206,19 @@ final class StepScheduler {
         if (!result.isDone()) {
             result.completeExceptionally(new CloudException(CloudException.INTERNAL,
                     "The fake cloud's operation ended without a result."));
+        }
+    }
+
+    /**
+     * Delivers an operation's outcome: at once when it changed nothing, else once the state file holds
+     * every change counted up to {@code count} (its own and everything before): a result reaches the
+     * engine only after the change behind it is saved.
+     */
+    private void deliver(Op<?> op, long count, Runnable completion) {
+        if (store != null && op.madeChanges) {
+            store.afterSaved(count, completion);
+        } else {
+            completion.run();
         }
     }
 
@@ -201,11 +247,12 @@ final class StepScheduler {
     }
 
     /** Under the world lock. */
-    private static void finishNow(Op<?> op) {
+    private void finishNow(Op<?> op) {
         if (op.ended) {
             return;
         }
         op.ended = true;
+        world.running = op;
         try {
             for (int i = op.next; i < op.at.length; i++) {
                 if (op.fault != null && op.fault.step() == i) {
@@ -218,6 +265,8 @@ final class StepScheduler {
             }
         } catch (RuntimeException e) {
             op.rollback();
+        } finally {
+            world.running = null;
         }
     }
 

@@ -32,6 +32,7 @@ import org.azuregahp.domain.command.ParseOutcome;
 import org.azuregahp.domain.command.SessionCommand;
 import org.azuregahp.ports.Cloud;
 import org.azuregahp.ports.CloudException;
+import org.azuregahp.ports.CloudStatistics;
 import org.azuregahp.ports.LocalFiles;
 
 /**
@@ -221,13 +222,17 @@ public final class GahpEngine {
             resultsWaiting = results.size();
         }
         long throttled;
+        String stateFile;
         try {
-            throttled = cloud.statistics().throttledRetries();
+            CloudStatistics cs = cloud.statistics();
+            throttled = cs.throttledRetries();
+            stateFile = cs.stateFile();
         } catch (RuntimeException e) {
             throttled = 0;
+            stateFile = null;
         }
         return new EngineStatistics(received.get(), inFlight, queuedCount.get(), succeeded.get(), failed.get(),
-                throttled, resultsWaiting);
+                throttled, resultsWaiting, stateFile);
     }
 
     /** The requests running now, oldest first. */
