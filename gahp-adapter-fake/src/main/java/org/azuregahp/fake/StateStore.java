@@ -124,8 +124,8 @@ final class StateStore {
     private volatile DocumentResult documentResult;
     private volatile boolean abortDocument;
 
-    private final Trouble journalTrouble = new Trouble("save changes to");
-    private final Trouble documentTrouble = new Trouble("rewrite");
+    private final Trouble journalTrouble = new Trouble("save the fake cloud's changes");
+    private final Trouble documentTrouble = new Trouble("rewrite the fake cloud's state document");
 
     // ---- results waiting for their changes to be saved ----
     private final Object waitLock = new Object();
@@ -173,9 +173,10 @@ final class StateStore {
 
     /**
      * Loads the state (document and journal) into the empty world and makes the files ready: our
-     * own temporary files left by a process killed while writing are deleted, and the document is
-     * rewritten at once when it is missing, was not written by this server, or had a journal to fold
-     * in. Throws IllegalStateException naming the file and the problem.
+     * own temporary files left by a process killed while writing are deleted, the document is written
+     * at once when it is missing or was not written by this server, and a new journal file is opened
+     * (so a state file that cannot be written is refused here). Throws IllegalStateException naming
+     * the file and the problem.
      */
     void open() {
         check(file);
@@ -203,16 +204,20 @@ final class StateStore {
         documentMark = loaded.mark;
         journalNumber = Math.max(loaded.mark == null ? 0 : loaded.mark.number(), loaded.lastJournal) + 1;
         try {
-            if (loaded.mark == null || loaded.replayedRecords > 0 || !loaded.documentExists) {
-                // Everything goes into a fresh document now, so the journal files can go.
+            if (loaded.mark == null || !loaded.documentExists) {
+                // A document this server did not write (a seed, a version-1 file) or none: write ours now,
+                // so that journal files left from another document can go and ours have a document to follow.
                 Snapshot s = snapshot(new StateDocument.JournalMark(journalNumber, 0));
                 writeDocument(s, () -> false);
                 documentMark = s.mark();
-            } else {
-                // The document holds everything (no journal record lies beyond it).
+                removeJournalsBefore(journalNumber);
+            } else if (loaded.replayedRecords == 0) {
+                // The document holds everything: no journal record lies beyond it.
                 documentMark = new StateDocument.JournalMark(journalNumber, 0);
+                removeJournalsBefore(journalNumber);
             }
-            removeJournalsBefore(journalNumber);
+            // Else the journal files read stay until the document next written includes them (soon:
+            // the document is behind, so the saver rewrites it in the background).
             openJournal();
         } catch (IOException | UncheckedIOException e) {
             closeJournalQuietly();
@@ -590,7 +595,7 @@ final class StateStore {
                 world.unknownChange |= all;
             }
             if (journalTrouble.failed(describe(e), now)) {
-                LOG.log(System.Logger.Level.WARNING, "cannot save the fake cloud's changes to " + journalPath(journalNumber)
+                LOG.log(System.Logger.Level.WARNING, "cannot save the fake cloud's changes to " + file + "'s journal"
                         + " (" + journalTrouble.problem + "); requests that would change the cloud are refused"
                         + " until it can; trying again with back-off up to " + MAX_RETRY_NANOS / 1_000_000_000 + " s");
             }
@@ -644,14 +649,15 @@ final class StateStore {
                 journal.write(buf);
             }
         } catch (IOException | RuntimeException e) {
-            // Never append after a partial write: cut it off, and go on in a new file next time.
+            // Never append after a partial write: cut it off (the next try then goes on in the same
+            // file), or, if that fails too, go on in a new file next time (a torn last line is ignored
+            // when read).
             try {
                 journal.truncate(journalBytes);
-            } catch (IOException | RuntimeException ignored) {
-                // the next file starts clean either way; a torn last line is ignored when read
+            } catch (IOException | RuntimeException truncateFailed) {
+                closeJournalQuietly();
+                journalNumber++;
             }
-            closeJournalQuietly();
-            journalNumber++;
             throw e instanceof IOException io ? io : new IOException(e);
         }
         journalBytes += records.length;
@@ -976,6 +982,8 @@ final class StateStore {
             problem = reason;
             failures++;
             nextTry = now + backoffNanos(failures);
+            LOG.log(System.Logger.Level.DEBUG, "attempt " + failures + " to " + what + " failed ("
+                    + reason + "); next in " + backoffNanos(failures) / 1_000_000 + " ms");
             return changed;
         }
 
