@@ -22,6 +22,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -131,7 +132,7 @@ final class StateStore {
     private final Object waitLock = new Object();
     private long savedCount;
     private final PriorityQueue<Waiter> waiters = new PriorityQueue<>((a, b) -> Long.compare(a.count, b.count));
-    private final Object signal = new Object();
+    /** Guarded by waitLock: the saver has something to do before its next sleep. */
     private boolean wakeUp;
 
     private volatile Thread saver;
@@ -254,9 +255,8 @@ final class StateStore {
             if (!Files.isRegularFile(f)) {
                 throw new IllegalStateException("fake cloud state file " + stateFile + " is not a regular file");
             }
-            if (!Files.isReadable(f) || !Files.isWritable(f)) {
-                throw new IllegalStateException("fake cloud state file " + stateFile + " cannot be "
-                        + (!Files.isReadable(f) ? "read" : "written") + " (permissions)");
+            if (!Files.isReadable(f)) {
+                throw new IllegalStateException("fake cloud state file " + stateFile + " cannot be read (permissions)");
             }
         }
     }
@@ -430,7 +430,8 @@ final class StateStore {
         synchronized (waitLock) {
             if (count > savedCount) {
                 waiters.add(new Waiter(count, deliver));
-                wake();
+                wakeUp = true;
+                waitLock.notifyAll();
                 return;
             }
         }
@@ -448,44 +449,42 @@ final class StateStore {
     }
 
     private void wake() {
-        synchronized (signal) {
+        synchronized (waitLock) {
             wakeUp = true;
-            signal.notifyAll();
+            waitLock.notifyAll();
         }
     }
 
     private void runSaver() {
         while (!stopping) {
+            boolean broke = false;
             try {
                 saveNow();
-            } catch (RuntimeException | Error e) {
+            } catch (RuntimeException e) {
+                // A bug, not a full disk: say so with the stack trace, and do not spin on it.
                 LOG.log(System.Logger.Level.ERROR, "the fake cloud's state saver failed", e);
-                if (e instanceof Error err) {
-                    throw err;
-                }
+                broke = true;
             }
-            synchronized (signal) {
+            // One lock for the waiting results and the saver's sleep: no lock order to get wrong.
+            synchronized (waitLock) {
+                boolean waiting = !waiters.isEmpty();
                 long waitMillis = IDLE_WAIT_MILLIS;
-                if (journalTrouble.failing()) {
+                if (broke) {
+                    waitMillis = TimeUnit.NANOSECONDS.toMillis(MAX_RETRY_NANOS);
+                } else if (journalTrouble.failing()) {
                     waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(journalTrouble.nextTry - nanoTime.getAsLong()));
-                } else if (hasWaiters()) {
+                } else if (waiting) {
                     waitMillis = 0;
                 }
-                if (waitMillis > 0 && !wakeUp && !stopping) {
+                if (waitMillis > 0 && (broke || !wakeUp) && !stopping) {
                     try {
-                        signal.wait(waitMillis);
+                        waitLock.wait(waitMillis);
                     } catch (InterruptedException e) {
                         return;
                     }
                 }
                 wakeUp = false;
             }
-        }
-    }
-
-    private boolean hasWaiters() {
-        synchronized (waitLock) {
-            return !waiters.isEmpty();
         }
     }
 
@@ -667,7 +666,15 @@ final class StateStore {
         Path p = journalPath(journalNumber);
         check.beforeWrite(p);
         Files.createDirectories(dir);
-        journal = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                // Readable by its owner only, like the document (written through Files.createTempFile).
+                Files.createFile(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createFile(p);
+            }
+        }
+        journal = FileChannel.open(p, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         journalBytes = journal.size();
     }
 
@@ -879,7 +886,9 @@ final class StateStore {
                 return;
             }
         }
+        // The last changes first (the document writer never touches the journal), then the document.
         abortDocument = true;
+        saveChanges(nanoTime.getAsLong());
         Thread w = documentWriter;
         if (w != null) {
             try {
@@ -898,8 +907,6 @@ final class StateStore {
                 documentWritten(r, nanoTime.getAsLong());
             }
         }
-        long now = nanoTime.getAsLong();
-        saveChanges(now);
         if (!journalTrouble.failing() && documentBehind()) {
             Snapshot s = snapshot(new StateDocument.JournalMark(journalNumber, journalBytes));
             DocumentResult r = writeDocumentCatching(s, () -> nanoTime.getAsLong() > deadlineNanos);

@@ -37,8 +37,9 @@
  *       location.</li>
  *   <li>Deletion schedules need not name an existing group; when their time comes (per the
  *       builder's clock) the group is deleted if it exists.</li>
- *   <li>Futures complete on the fake's two scheduler threads (or the caller's, without latency):
- *       callers must not block in their callbacks.</li>
+ *   <li>Futures complete on the fake's two scheduler threads (or the caller's, without latency), or,
+ *       with a state file, on its saver thread once the change behind them is saved: callers must
+ *       not block in their callbacks.</li>
  * </ul>
  *
  * <h2>State file</h2>

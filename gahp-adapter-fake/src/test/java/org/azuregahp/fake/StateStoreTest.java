@@ -383,6 +383,46 @@ class StateStoreTest {
     }
 
     @Test
+    void manyConcurrentChangesAreAllDeliveredBySavesOnTheSaverThread() throws Exception {
+        // The saver thread and the threads delivering results must never wait on each other's locks.
+        Map<String, String> expected = new java.util.concurrent.ConcurrentHashMap<>();
+        List<CompletableFuture<?>> all = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (FakeCloud c = FakeCloud.builder().stateFile(file).seed(3).build()) {
+            CloudAccount a = account(c);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                pool.execute(() -> {
+                    for (int i = 0; i < 300; i++) {
+                        String name = "t" + thread + "n" + i;
+                        CompletableFuture<VmCreated> f = a.virtualMachines().create(
+                                Support.vm(name, new PublicIpChoice.None())).toCompletableFuture();
+                        all.add(f.thenAccept(v -> expected.put(name, v.vmId())));
+                        if (i % 3 == 2) {
+                            String gone = "t" + thread + "n" + (i - 1);
+                            all.add(f.thenCompose(v -> a.virtualMachines().delete(ResourceRef.named(gone)))
+                                    .thenRun(() -> expected.remove(gone)));
+                        }
+                    }
+                });
+            }
+            pool.shutdown();
+            assertThat(pool.awaitTermination(2, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+            // Only a guard against a hang: every result is delivered once its change is saved.
+            CompletableFuture.allOf(all.toArray(CompletableFuture<?>[]::new)).get(2, java.util.concurrent.TimeUnit.MINUTES);
+        }
+        Map<String, String> vms = new TreeMap<>();
+        for (JsonNode g : stored().values()) {
+            for (JsonNode r : g.get("resources")) {
+                if (r.get("type").asText().equals(Model.VM)) {
+                    vms.put(r.get("name").asText(), r.get("vmId").asText());
+                }
+            }
+        }
+        assertThat(vms).isEqualTo(new TreeMap<>(expected));
+    }
+
+    @Test
     void aListIsAnsweredWithoutWaitingForASave() {
         FakeCloud c = cloud(null);
         assertThat(account(c).virtualMachines().list(VmQuery.all()).toCompletableFuture()).isDone();
