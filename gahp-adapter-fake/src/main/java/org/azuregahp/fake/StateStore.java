@@ -70,7 +70,9 @@ import org.azuregahp.ports.CloudException;
  * rewritten in the background when the journal has grown and at least ten times its last write time
  * has passed (at least a second): within a second of a change for a small state, and at most a tenth
  * of one thread's time for a large one. Unchanged groups are never serialized again: the store keeps
- * each group's saved bytes, so rewriting the document is only a copy.
+ * each group's saved bytes, so rewriting the document is only a copy. When a rewrite starts, new
+ * changes go to a new journal file, and the files the new document holds are removed once it is in
+ * place.
  *
  * <h2>Failures</h2>
  * A write that fails is tried again with exponential back-off (250 ms doubling up to 30 s), logged
