@@ -193,7 +193,8 @@ public final class FakeCloud implements Cloud {
          * Builds the cloud, loading the state file if it exists.
          *
          * @throws IllegalArgumentException for a setting out of range
-         * @throws IllegalStateException    naming the state file when it cannot be read or is not a valid state document
+         * @throws IllegalStateException    naming the state file when it cannot be read, is not a valid state
+         *                                  document, or cannot be written
          */
         public FakeCloud build() {
             return new FakeCloud(new Options(latency, failureRate, seed, stateFile, vmLifetime), clock, timer,
