@@ -100,7 +100,7 @@ class GridmanagerSessionTest {
             assertThat(gahp.exitValue()).isZero();
             assertThat(gahp.stderr()).doesNotContain("canary-client-secret-Zq81").doesNotContain("Exception");
             assertThat(String.join("\n", gahp.allStdout())).doesNotContain("canary-client-secret-Zq81");
-            assertThat(Files.readString(state)).doesNotContain("condorc1p0");
+            assertThat(LauncherTestSupport.readState(state).toString()).doesNotContain("condorc1p0");
         }
     }
 

@@ -122,7 +122,7 @@ class SecretsNeverShownTest {
             String stdout = String.join("\n", gahp.allStdout());
             String stderr = gahp.stderr();
             String logText = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
-            String stateText = Files.readString(state, StandardCharsets.UTF_8);
+            String stateText = LauncherTestSupport.stateText(state);
             assertThat(stateText).as("state file keeps the vault").contains("poolvault");
             for (String canary : canaries) {
                 assertThat(stdout).as("stdout").doesNotContain(canary);

@@ -21,6 +21,7 @@ import org.azuregahp.domain.result.Outcome;
 import org.azuregahp.domain.result.Result;
 import org.azuregahp.domain.result.ResultEncoder;
 import org.azuregahp.ports.Cloud;
+import org.azuregahp.ports.CloudStatistics;
 import org.azuregahp.ports.LocalFiles;
 
 /**
@@ -234,14 +235,18 @@ public final class GahpEngine {
 
     public EngineStatistics statistics() {
         long throttled;
+        String stateFile;
         try {
-            throttled = cloud.statistics().throttledRetries();
+            CloudStatistics cs = cloud.statistics();
+            throttled = cs.throttledRetries();
+            stateFile = cs.stateFile();
         } catch (RuntimeException e) {
             diagnostics.unexpected("reading the cloud's statistics", e);
             throttled = 0;
+            stateFile = null;
         }
         return new EngineStatistics(received.get(), admission.runningCount(), admission.waitingCount(),
-                succeeded.get(), failed.get(), throttled, session.resultsWaiting());
+                succeeded.get(), failed.get(), throttled, session.resultsWaiting(), stateFile);
     }
 
     /** The requests running now, oldest first. */

@@ -423,6 +423,19 @@ class GahpEngineTest {
     }
 
     @Test
+    void statisticsSayWhetherTheCloudsStateIsSavedWhenItKeepsAStateFile() {
+        StubCloud cloud = new StubCloud();
+        try (Conversation c = started(cloud)) {
+            cloud.stateFile = "ok";
+            c.send("STATISTICS").expect("S received=0 in_flight=0 queued=0 succeeded=0 failed=0 throttled_retries=0"
+                    + " results_waiting=0 state_file=ok");
+            cloud.stateFile = "not_saving";
+            c.send("STATISTICS").expect("S received=0 in_flight=0 queued=0 succeeded=0 failed=0 throttled_retries=0"
+                    + " results_waiting=0 state_file=not_saving");
+        }
+    }
+
+    @Test
     void listenersHearEveryRequestAndTypedResultAndABrokenOneIsReportedNotFelt() {
         try (Conversation c = started(new StubCloud())) {
             List<String> received = new ArrayList<>();
