@@ -107,6 +107,11 @@ public final class FakeCloud implements Cloud {
         }
     }
 
+    /** For tests: the most threads this cloud's scheduler has had at once (its own, not other clouds'). */
+    int largestThreadCount() {
+        return scheduler.getLargestPoolSize();
+    }
+
     public static Builder builder() {
         return new Builder();
     }
