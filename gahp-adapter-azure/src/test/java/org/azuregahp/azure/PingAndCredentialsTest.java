@@ -161,6 +161,8 @@ class PingAndCredentialsTest {
         try (AzureCloud c = AzureCloud.create(AzureSettings.defaults())) {
             assertThat(c.statistics().throttledRetries()).isZero();
         }
-        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(200);
+        // No token, no request, no SDK client at creation: a few milliseconds. The bound leaves a loaded
+        // 2-core CI machine (and the first class loading in this JVM) far more than five times that.
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1000);
     }
 }
