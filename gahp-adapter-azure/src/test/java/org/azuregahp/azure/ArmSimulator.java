@@ -527,7 +527,7 @@ final class ArmSimulator implements ResponseDefinitionTransformerV2 {
                 }
                 if (body.has("sku")) {
                     ObjectNode sku = existing.has("sku") ? (ObjectNode) existing.get("sku") : existing.putObject("sku");
-                    body.get("sku").fields().forEachRemaining(f -> sku.set(f.getKey(), f.getValue()));
+                    body.get("sku").properties().forEach(f -> sku.set(f.getKey(), f.getValue()));
                 }
                 if (body.has("tags")) {
                     existing.set("tags", body.get("tags"));

@@ -425,11 +425,6 @@ public final class FakeCloud implements Cloud {
         }
     }
 
-    /** Operations started and not yet finished (for tests). */
-    int pendingOperations() {
-        return runner.pendingCount();
-    }
-
     /** For tests with a hand-moved timer: one round of saving the state, done on the caller's thread. */
     void saveStateNow() {
         if (store != null) {

@@ -270,10 +270,6 @@ final class StepScheduler {
         }
     }
 
-    int pendingCount() {
-        return pending.size();
-    }
-
     private static CloudException closedError() {
         return new CloudException(CloudException.NOT_AVAILABLE,
                 "The fake cloud was closed before the operation finished.");

@@ -311,7 +311,8 @@ class StateStoreTest {
         for (Path p : others) {
             Files.writeString(p, "keep");
         }
-        try (FakeCloud c = FakeCloud.builder().stateFile(file).build()) {
+        FakeCloud started = FakeCloud.builder().stateFile(file).build(); // starting is what cleans up
+        try (started) {
             assertThat(ours).doesNotExist();
             assertThat(oursToo).doesNotExist();
             for (Path p : others) {

@@ -68,8 +68,8 @@ class FakeStateCheckTest {
             assertThat(FakeStateCheck.problem(ro.path.resolve("sub/state.json"))).contains("parent is not writable");
         }
         Path existing = Files.writeString(Files.createDirectories(dir.resolve("ro2")).resolve("state.json"), "{}");
-        try (UnwritableDirectory ro = new UnwritableDirectory(dir.resolve("ro2"))) {
-            assertThat(FakeStateCheck.problem(existing)).contains("parent is not writable");
+        try (UnwritableDirectory ro = new UnwritableDirectory(existing.getParent())) {
+            assertThat(FakeStateCheck.problem(ro.path.resolve("state.json"))).contains("parent is not writable");
         }
     }
 }

@@ -119,11 +119,18 @@ class BenchLauncherTest {
             }
         }
 
+        /** Ends input and waits for the exit; interrupted, it kills the server and keeps the interrupt. */
         @Override
-        public void close() throws Exception {
+        public void close() throws IOException {
             in.close();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the server to exit", e);
             }
         }
     }

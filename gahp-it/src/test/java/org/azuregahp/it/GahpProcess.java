@@ -164,18 +164,25 @@ final class GahpProcess implements AutoCloseable {
         throw new IllegalStateException("no VmHWM: line");
     }
 
+    /** Ends input and waits for the exit; interrupted, it kills the server and keeps the interrupt. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         try {
             stdin.close();
         } catch (IOException ignored) {
             // already closed
         }
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+            outReader.join(2000);
+        } catch (InterruptedException e) {
             process.destroyForcibly();
-            process.waitFor(5, TimeUnit.SECONDS);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the server to exit", e);
         }
-        outReader.join(2000);
     }
 
     private void pumpLines(InputStream in) {

@@ -57,10 +57,6 @@ final class ProtocolSession implements SessionControl {
         closed = true;
     }
 
-    boolean isClosed() {
-        return closed;
-    }
-
     String callerVersion() {
         return callerVersion;
     }
