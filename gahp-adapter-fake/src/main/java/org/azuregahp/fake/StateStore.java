@@ -3,7 +3,6 @@ package org.azuregahp.fake;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedOutputStream;
@@ -180,11 +179,12 @@ final class StateStore {
      * Loads the state (document and journal) into the empty world and makes the files ready: our
      * own temporary files left by a process killed while writing are deleted, the document is written
      * at once when it is missing or was not written by this server, and a new journal file is opened
-     * (so a state file that cannot be written is refused here). Throws IllegalStateException naming
-     * the file and the problem.
+     * (so a state file that cannot be written is refused here).
+     *
+     * @throws StateFileException naming the file and the problem
      */
     void open() {
-        check(file);
+        StateFileCheck.fileAndDirectory(file);
         removeStaleTempFiles();
         long t0 = nanoTime.getAsLong();
         Loaded loaded = read(file, world, mapper);
@@ -226,68 +226,9 @@ final class StateStore {
             openJournal();
         } catch (IOException | UncheckedIOException e) {
             closeJournalQuietly();
-            throw new IllegalStateException("fake cloud state file " + file + " cannot be written ("
-                    + describe(e) + ")");
+            throw StateFileException.ofFile(file, "cannot be written (" + describe(e) + ")");
         }
         lastDocumentEnd = nanoTime.getAsLong();
-    }
-
-    /**
-     * The cheap checks a CLI can make before it starts anything: the path is not a directory, its
-     * directory exists or can be made, and an existing file can be read and is well-formed JSON.
-     * Throws IllegalStateException saying what is wrong, never quoting the file's contents.
-     */
-    static void check(Path stateFile) {
-        Path f = stateFile.toAbsolutePath().normalize();
-        if (Files.isDirectory(f)) {
-            throw new IllegalStateException("fake cloud state file " + stateFile + " is a directory");
-        }
-        Path parent = f.getParent();
-        Path existing = parent;
-        while (existing != null && !Files.exists(existing)) {
-            existing = existing.getParent();
-        }
-        if (existing != null && !Files.isDirectory(existing)) {
-            throw new IllegalStateException("fake cloud state file " + stateFile + ": " + existing
-                    + " is not a directory");
-        }
-        if (existing != null && !Files.isWritable(existing)) {
-            throw new IllegalStateException("fake cloud state file " + stateFile + ": its directory " + existing
-                    + " is not writable");
-        }
-        if (Files.exists(f)) {
-            if (!Files.isRegularFile(f)) {
-                throw new IllegalStateException("fake cloud state file " + stateFile + " is not a regular file");
-            }
-            if (!Files.isReadable(f)) {
-                throw new IllegalStateException("fake cloud state file " + stateFile + " cannot be read (permissions)");
-            }
-        }
-    }
-
-    /** Well-formedness only (no state is built): for a CLI's early check of an existing file. */
-    static void checkSyntax(Path stateFile) {
-        if (!Files.exists(stateFile)) {
-            return;
-        }
-        try (JsonParser p = new ObjectMapper().getFactory().createParser(stateFile.toFile())) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new IllegalStateException("fake cloud state file " + stateFile
-                        + (Files.size(stateFile) == 0 ? " is empty" : " is not a JSON object"));
-            }
-            p.skipChildren();
-        } catch (JsonProcessingException e) {
-            throw notJson(stateFile, e);
-        } catch (IOException e) {
-            throw new IllegalStateException("fake cloud state file " + stateFile + " cannot be read ("
-                    + e.getClass().getSimpleName() + ")");
-        }
-    }
-
-    private static IllegalStateException notJson(Path f, JsonProcessingException e) {
-        var loc = e.getLocation();
-        return new IllegalStateException("fake cloud state file " + f + " is not valid JSON"
-                + (loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")"));
     }
 
     /** What {@link #read} found. */
@@ -297,6 +238,8 @@ final class StateStore {
     /**
      * Reads a state file as a start loads it: the document, then its journal from where the document
      * says (journal files of another document are ignored). Changes no file.
+     *
+     * @throws StateFileException naming the file (or the journal file) and the problem
      */
     static Loaded read(Path stateFile, CloudState world, ObjectMapper mapper) {
         Path f = stateFile.toAbsolutePath().normalize();
@@ -305,7 +248,7 @@ final class StateStore {
         if (exists) {
             try {
                 if (Files.size(f) == 0) {
-                    throw new IllegalStateException("fake cloud state file " + stateFile + " is empty");
+                    throw StateFileException.ofFile(stateFile, "is empty");
                 }
                 try (JsonParser p = mapper.getFactory().createParser(f.toFile())) {
                     synchronized (world) {
@@ -313,20 +256,19 @@ final class StateStore {
                     }
                 }
             } catch (JsonProcessingException e) {
-                throw notJson(stateFile, e);
+                throw StateFileCheck.notValidJson(stateFile, e);
             } catch (IOException e) {
-                throw new IllegalStateException("fake cloud state file " + stateFile + " cannot be read ("
-                        + e.getClass().getSimpleName() + ")");
+                throw StateFileException.ofFile(stateFile, "cannot be read (" + e.getClass().getSimpleName() + ")");
             } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("fake cloud state file " + stateFile
-                        + " is not a valid state document: " + e.getMessage());
+                throw StateFileException.ofFile(stateFile, "is not a valid state document: " + e.getMessage());
             }
         }
         TreeMap<Integer, Path> journals = journals(f);
         long records = 0;
         if (mark != null) {
             for (Map.Entry<Integer, Path> j : journals.tailMap(mark.number(), true).entrySet()) {
-                records += replay(j.getValue(), j.getKey() == mark.number() ? mark.bytes() : 0, world, mapper);
+                records += replay(stateFile, j.getValue(), j.getKey() == mark.number() ? mark.bytes() : 0, world,
+                        mapper);
             }
         }
         return new Loaded(exists, mark, journals.isEmpty() ? 0 : journals.lastKey(), records);
@@ -348,18 +290,18 @@ final class StateStore {
                 }
             }
         } catch (IOException e) {
-            throw new IllegalStateException("the directory of fake cloud state file " + f + " cannot be read ("
-                    + e.getClass().getSimpleName() + ")");
+            throw StateFileException.ofDirectory(f, "its directory cannot be read (" + e.getClass().getSimpleName()
+                    + ")");
         }
         return out;
     }
 
-    private static long replay(Path journal, long from, CloudState world, ObjectMapper mapper) {
+    private static long replay(Path stateFile, Path journal, long from, CloudState world, ObjectMapper mapper) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(journal);
         } catch (IOException e) {
-            throw new IllegalStateException("fake cloud state journal " + journal + " cannot be read ("
+            throw StateFileException.ofDirectory(stateFile, "journal " + journal + " cannot be read ("
                     + e.getClass().getSimpleName() + ")");
         }
         long records = 0;
@@ -379,7 +321,7 @@ final class StateStore {
                 try {
                     record = mapper.readTree(bytes, start, end - start);
                 } catch (IOException e) {
-                    throw new IllegalStateException("fake cloud state journal " + journal
+                    throw StateFileException.ofDirectory(stateFile, "journal " + journal
                             + " is not valid JSON (record " + line + ")");
                 }
                 try {
@@ -387,7 +329,7 @@ final class StateStore {
                         StateDocument.apply(world, record, mapper);
                     }
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalStateException("fake cloud state journal " + journal + " record " + line
+                    throw StateFileException.ofDirectory(stateFile, "journal " + journal + " record " + line
                             + " is not valid: " + e.getMessage());
                 }
                 records++;

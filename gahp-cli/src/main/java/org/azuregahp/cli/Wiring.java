@@ -23,6 +23,7 @@ import org.azuregahp.domain.engine.GahpEngine;
 import org.azuregahp.domain.engine.OutputSink;
 import org.azuregahp.domain.engine.Scheduler;
 import org.azuregahp.fake.FakeCloud;
+import org.azuregahp.fake.StateFileException;
 import org.azuregahp.ports.Cloud;
 import org.azuregahp.ports.credentials.CredentialSource;
 
@@ -75,6 +76,24 @@ final class Wiring {
      */
     static CredentialSource credentialSource() {
         return new FileCredentialSource();
+    }
+
+    /**
+     * What is wrong with the {@code --fake-state} file, checked before the banner so that a bad one is
+     * a usage error: {@code --fake-state <path> is a directory, not a regular file}, {@code --fake-state
+     * <path>: parent is not writable (<dir>)}; null when nothing is, or without a state file. The fake
+     * cloud owns the file and its check ({@link FakeCloud#checkStateFile}).
+     */
+    static String fakeStateProblem(Settings settings) {
+        if (settings.fakeState() == null) {
+            return null;
+        }
+        try {
+            FakeCloud.checkStateFile(settings.fakeState());
+            return null;
+        } catch (StateFileException e) {
+            return e.about("--fake-state " + settings.fakeState());
+        }
     }
 
     /** The clock: {@code --fake-time-scale} speeds up the fake cloud's clock (and the engine's schedule checks). */
