@@ -107,7 +107,7 @@ class FileCredentialSourceTest {
         Path fifo = fifo("azure_auth.json");
         Path link = dir.resolve("link-to-fifo.json");
         Files.createSymbolicLink(link, fifo);
-        FileCredentialSource source = new FileCredentialSource();
+        FileCredentialSource source = new FileCredentialSource(new FileReads());
         assertThat(failure(ask(source, fifo)).getMessage())
                 .isEqualTo("credential file " + fifo + " is a FIFO (named pipe), not a regular file");
         assertThat(failure(ask(source, link)).getMessage())
@@ -117,13 +117,13 @@ class FileCredentialSourceTest {
     @ParameterizedTest
     @ValueSource(strings = {"/dev/zero", "/dev/null", "/dev/stdin", "/proc/self/fd/0", "/proc/self/fd/1"})
     void devicesAndOurOwnStreamsAreRefused(String path) throws Exception {
-        CloudException e = failure(ask(new FileCredentialSource(), path));
+        CloudException e = failure(ask(new FileCredentialSource(new FileReads()), path));
         assertThat(e.getMessage()).startsWith("credential file " + path + " is ").endsWith("not a regular file");
     }
 
     @Test
     void aDirectoryIsRefusedAndALinkToARegularFileIsFollowed() throws Exception {
-        FileCredentialSource source = new FileCredentialSource();
+        FileCredentialSource source = new FileCredentialSource(new FileReads());
         assertThat(failure(ask(source, dir)).getMessage()).endsWith("is a directory, not a regular file");
         Path file = write("real.json", JSON, "rw-------");
         Path link = dir.resolve("link.json");
@@ -133,7 +133,7 @@ class FileCredentialSourceTest {
 
     @Test
     void aPathWithANulIsRefusedWithoutTheNul() throws Exception {
-        assertThat(failure(ask(new FileCredentialSource(), "/tmp/a\0b")).getMessage())
+        assertThat(failure(ask(new FileCredentialSource(new FileReads()), "/tmp/a\0b")).getMessage())
                 .isEqualTo("credential file /tmp/a\\0b is not a valid path");
     }
 
@@ -172,7 +172,7 @@ class FileCredentialSourceTest {
         Path good = write("good.json", JSON, "rw-------");
         Watched files = new Watched();
         files.hangOn = hung.toString();
-        FileCredentialSource source = new FileCredentialSource(files);
+        FileCredentialSource source = new FileCredentialSource(files, new FileReads());
 
         CompletableFuture<Credentials> first = ask(source, hung);
         assertThat(files.hanging.await(GUARD_SECONDS, TimeUnit.SECONDS)).isTrue();
@@ -209,7 +209,7 @@ class FileCredentialSourceTest {
             public byte[] read(Path file, int maxBytes) throws RegularFiles.Problem {
                 return RegularFiles.read(file, maxBytes);
             }
-        });
+        }, new FileReads());
         List<CompletableFuture<Credentials>> stuck = new ArrayList<>();
         for (int i = 0; i < FileCredentialSource.MAX_READS; i++) {
             stuck.add(ask(source, dir.resolve("hung" + i + ".json")));
@@ -226,7 +226,7 @@ class FileCredentialSourceTest {
     void anUnchangedFileIsParsedOnceAndAChangedOneAgain() throws Exception {
         Path file = write("azure_auth.json", JSON, "rw-------");
         Watched files = new Watched();
-        FileCredentialSource source = new FileCredentialSource(files);
+        FileCredentialSource source = new FileCredentialSource(files, new FileReads());
         Credentials first = get(ask(source, file));
         for (int i = 0; i < 10; i++) {
             assertThat(get(ask(source, file))).isSameAs(first);
@@ -258,7 +258,7 @@ class FileCredentialSourceTest {
     void aFileOthersCanReadIsWarnedAboutOnceWithoutItsContents() throws Exception {
         Path open = write("open.json", JSON, "rw-r--r--");
         Path broken = write("broken-open.json", "{\"clientId\":\"x\",\"clientSecret\":\"" + SECRET + "\"}", "rw-r-----");
-        FileCredentialSource source = new FileCredentialSource();
+        FileCredentialSource source = new FileCredentialSource(new FileReads());
         get(ask(source, open));
         get(ask(source, open));
         failure(ask(source, broken));
@@ -271,7 +271,7 @@ class FileCredentialSourceTest {
     @Test
     void aPrivateFileAndAMissingFileAreQuiet() throws Exception {
         Path file = write("azure_auth.json", JSON, "rw-------");
-        FileCredentialSource source = new FileCredentialSource();
+        FileCredentialSource source = new FileCredentialSource(new FileReads());
         get(ask(source, file));
         failure(ask(source, dir.resolve("missing.json")));
         assertThat(log.list).isEmpty();

@@ -63,7 +63,7 @@ class HungCredentialFileTest {
             public byte[] read(Path file, int maxBytes) throws RegularFiles.Problem {
                 return RegularFiles.read(file, maxBytes);
             }
-        });
+        }, new FileReads());
         BlockingQueue<String> results = new LinkedBlockingQueue<>();
         try (FakeCloud cloud = FakeCloud.builder().credentials(source).build()) {
             GahpEngine engine = GahpEngine.builder(cloud).listener(new EngineListener() {

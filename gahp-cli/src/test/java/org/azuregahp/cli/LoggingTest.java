@@ -194,7 +194,7 @@ class LoggingTest {
         List<String> wire = new java.util.concurrent.CopyOnWriteArrayList<>();
         Wiring.Assembly parts = Wiring.assemble(settings, new BuildInfo("1.0.0", "Nov 27 2026"),
                 brokenCloud(new IllegalStateException("adapter bug")), Clock.systemUTC(), wire::add,
-                KnownValues.none());
+                KnownValues.none(), new FileReads());
         BlockingQueue<Result> results = new LinkedBlockingQueue<>();
         parts.engine().addListener(new EngineListener() {
             @Override
@@ -255,7 +255,7 @@ class LoggingTest {
         };
         List<String> wire = new java.util.concurrent.CopyOnWriteArrayList<>();
         Wiring.Assembly parts = Wiring.assemble(settings, new BuildInfo("1.0.0", "Nov 27 2026"), outOfMemory,
-                Clock.systemUTC(), wire::add, KnownValues.none());
+                Clock.systemUTC(), wire::add, KnownValues.none(), new FileReads());
         java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
         parts.onFatal(ended::countDown);
         try {
