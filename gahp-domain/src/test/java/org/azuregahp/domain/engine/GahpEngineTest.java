@@ -84,6 +84,17 @@ class GahpEngineTest {
         }
     }
 
+    /** Every ping waits until the test completes it: the pings' futures, in the order they started. */
+    static List<CompletableFuture<Void>> heldPings(StubCloud cloud) {
+        List<CompletableFuture<Void>> started = new ArrayList<>();
+        cloud.on("ping", x -> {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            started.add(f);
+            return f;
+        });
+        return started;
+    }
+
     // ---- banner and session commands ------------------------------------------------------------------------
 
     @Test
@@ -218,12 +229,7 @@ class GahpEngineTest {
     @Test
     void atMostMaxInFlightRunAndTheRestWait() {
         StubCloud cloud = new StubCloud();
-        List<CompletableFuture<Void>> started = new ArrayList<>();
-        cloud.on("ping", x -> {
-            CompletableFuture<Void> f = new CompletableFuture<>();
-            started.add(f);
-            return f;
-        });
+        List<CompletableFuture<Void>> started = heldPings(cloud);
         try (Conversation c = started(cloud, EngineConfig.defaults().withMaxInFlight(2), LocalFiles.NONE)) {
             for (int i = 1; i <= 5; i++) {
                 c.send("AZURE_PING " + i + H).expect("S");
@@ -286,12 +292,7 @@ class GahpEngineTest {
     @Test
     void theDeadlineStartsWhenARequestStartsRunningNotWhenItArrives() {
         StubCloud cloud = new StubCloud();
-        List<CompletableFuture<Void>> started = new ArrayList<>();
-        cloud.on("ping", x -> {
-            CompletableFuture<Void> f = new CompletableFuture<>();
-            started.add(f);
-            return f;
-        });
+        List<CompletableFuture<Void>> started = heldPings(cloud);
         EngineConfig cfg = EngineConfig.defaults().withMaxInFlight(1).withRequestTimeout(Duration.ofSeconds(10));
         try (Conversation c = started(cloud, cfg, LocalFiles.NONE)) {
             c.send("AZURE_PING 1" + H).expect("S");
@@ -311,12 +312,7 @@ class GahpEngineTest {
     @Test
     void shutdownAbandonsWorkAtOnceAndWritesNothingAfterwards() {
         StubCloud cloud = new StubCloud();
-        List<CompletableFuture<Void>> futures = new ArrayList<>();
-        cloud.on("ping", x -> {
-            CompletableFuture<Void> f = new CompletableFuture<>();
-            futures.add(f);
-            return f;
-        });
+        List<CompletableFuture<Void>> futures = heldPings(cloud);
         Conversation c = started(cloud, EngineConfig.defaults().withMaxInFlight(3), LocalFiles.NONE);
         c.send("ASYNC_MODE_ON").expect("S");
         for (int i = 1; i <= 10; i++) {
