@@ -77,12 +77,9 @@ class LiveAzureTest {
         String subscription = subscription();
         String file = env("AZURE_GAHP_LIVE_CREDENTIALS", null);
         String location = env("AZURE_GAHP_LIVE_LOCATION", "westeurope");
-        String run = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36).substring(0, 6);
-        AzureSettings defaults = AzureSettings.defaults();
-        AzureSettings settings = new AzureSettings(null, null, Duration.ofSeconds(5), 8, defaults.operationDeadline(),
-                defaults.credentialFailureMemory(), defaults.maxRetries(), "azure-gahp-live-" + run);
-        String networkGroup = Names.networkGroup(settings, location);
-        ImageRef ubuntu = new ImageRef.Marketplace("Canonical", "ubuntu-24_04-lts", "server", "latest");
+        String run = run();
+        AzureSettings settings = settings(run);
+        Clients c = clients(file, settings, subscription);
         AdminCredential key = new AdminCredential.SshPublicKey(sshPublicKey());
         String vm = "gahplive" + run + "vm";
         String ss = "gahplive" + run + "ss";
@@ -92,7 +89,7 @@ class LiveAzureTest {
             try {
                 AzureWireMock.await(account.ping());
                 VmCreated created = AzureWireMock.await(account.virtualMachines().create(new MachineSpec(vm, location,
-                        "Standard_B1s", ubuntu, "azureuser", key, List.of(), null, null, null, Map.of(), null, null)));
+                        "Standard_B1s", UBUNTU, "azureuser", key, List.of(), null, null, null, Map.of(), null, null)));
                 assertThat(created.vmId()).isNotBlank();
                 assertThat(created.publicIp()).isNotBlank();
                 List<VmStatus> listed = AzureWireMock.await(account.virtualMachines().list(new VmQuery.ByName(vm)));
@@ -100,7 +97,7 @@ class LiveAzureTest {
                 assertThat(listed.get(0).statuses()).last().asString().startsWith("PowerState/");
 
                 AzureWireMock.await(account.scaleSets().create(new ScaleSetSpec(new MachineSpec(ss, location,
-                        "Standard_B1s", ubuntu, "azureuser", key, List.of(), null, null, null, Map.of(), null, null), 2,
+                        "Standard_B1s", UBUNTU, "azureuser", key, List.of(), null, null, null, Map.of(), null, null), 2,
                         null)));
                 List<ScaleSetStatus> sets = AzureWireMock.await(account.scaleSets().list(ss));
                 assertThat(sets).hasSize(1);
@@ -108,24 +105,18 @@ class LiveAzureTest {
             } finally {
                 quietly(() -> AzureWireMock.await(account.virtualMachines().delete(ResourceRef.named(vm))));
                 quietly(() -> AzureWireMock.await(account.scaleSets().delete(ResourceRef.named(ss))));
-                Connection connection = new Connection(file, file == null ? null : TestCredentials.sdkAuthFile(Path.of(file)),
-                        settings, null, System::nanoTime);
-                Clients clients = new Clients(connection, subscription, new AtomicLong());
-                quietly(() -> clients.resources().getResourceGroups().deleteAsync(networkGroup).block(Duration.ofMinutes(9)));
+                quietly(() -> deleteNetworkGroup(c, settings, location));
             }
             // Deletes answer once Azure accepted them: wait for the groups to go before looking.
-            Clients look = clients(file, settings, subscription);
             for (String group : List.of(vm, ss)) {
-                waitUntilGone(look, group);
+                waitUntilGone(c, group);
             }
             assertThatThrownBy(() -> AzureWireMock.await(account.virtualMachines().delete(ResourceRef.named(vm))))
                     .isInstanceOf(CloudException.class).hasMessageContaining("could not be found");
             assertThat(AzureWireMock.await(account.scaleSets().list(ss))).isEmpty();
-            for (String group : List.of(vm, ss, networkGroup)) {
-                Connection connection = new Connection(file, file == null ? null : TestCredentials.sdkAuthFile(Path.of(file)),
-                        settings, null, System::nanoTime);
-                Boolean exists = new Clients(connection, subscription, new AtomicLong()).resources().getResourceGroups()
-                        .checkExistenceAsync(group.toLowerCase(Locale.ROOT)).block(Duration.ofMinutes(1));
+            for (String group : List.of(vm, ss, Names.networkGroup(settings, location))) {
+                Boolean exists = c.resources().getResourceGroups().checkExistenceAsync(group.toLowerCase(Locale.ROOT))
+                        .block(Duration.ofMinutes(1));
                 assertThat(exists).as("resource group " + group + " is gone").isFalse();
             }
         }
@@ -144,6 +135,11 @@ class LiveAzureTest {
         Connection connection = new Connection(file, file == null ? null : TestCredentials.sdkAuthFile(Path.of(file)),
                 settings, null, System::nanoTime);
         return new Clients(connection, subscription, new AtomicLong());
+    }
+
+    /** Deletes the shared network the run's VMs and scale sets were made in (they are gone first). */
+    static void deleteNetworkGroup(Clients c, AzureSettings settings, String location) {
+        c.resources().getResourceGroups().deleteAsync(Names.networkGroup(settings, location)).block(Duration.ofMinutes(15));
     }
 
     /** Azure takes minutes to delete a group after it accepted the deletion: look every 10 s, up to 20 minutes. */
@@ -211,8 +207,7 @@ class LiveAzureTest {
                 } finally {
                     quietly(() -> AzureWireMock.await(account.virtualMachines().delete(ResourceRef.named(vm))));
                     quietly(() -> waitUntilGone(c, vm));
-                    quietly(() -> c.resources().getResourceGroups().deleteAsync(Names.networkGroup(settings, location))
-                            .block(Duration.ofMinutes(15)));
+                    quietly(() -> deleteNetworkGroup(c, settings, location));
                 }
             }
         }
@@ -256,8 +251,7 @@ class LiveAzureTest {
                 quietly(() -> AzureWireMock.await(account.scaleSets().delete(ResourceRef.named(ss))));
                 quietly(() -> waitUntilGone(c, vm));
                 quietly(() -> waitUntilGone(c, ss));
-                quietly(() -> c.resources().getResourceGroups().deleteAsync(Names.networkGroup(settings, location))
-                        .block(Duration.ofMinutes(15)));
+                quietly(() -> deleteNetworkGroup(c, settings, location));
             }
         }
     }
@@ -293,8 +287,7 @@ class LiveAzureTest {
             } finally {
                 quietly(() -> AzureWireMock.await(account.scaleSets().delete(ResourceRef.named(ss))));
                 quietly(() -> waitUntilGone(c, ss));
-                quietly(() -> c.resources().getResourceGroups().deleteAsync(Names.networkGroup(settings, location))
-                        .block(Duration.ofMinutes(15)));
+                quietly(() -> deleteNetworkGroup(c, settings, location));
             }
         }
     }
