@@ -7,19 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.azuregahp.ports.CloudException;
 import org.azuregahp.ports.credentials.Credentials;
@@ -137,41 +132,11 @@ class FileCredentialSourceTest {
                 .isEqualTo("credential file /tmp/a\\0b is not a valid path");
     }
 
-    /** Counts reads, and can make looking at one path hang until released. */
-    private static final class Watched implements FileCredentialSource.FileAccess {
-        final Map<String, AtomicInteger> looks = new ConcurrentHashMap<>();
-        final AtomicInteger reads = new AtomicInteger();
-        final CountDownLatch release = new CountDownLatch(1);
-        final CountDownLatch hanging = new CountDownLatch(1);
-        volatile String hangOn = "";
-
-        @Override
-        public BasicFileAttributes regular(Path file) throws RegularFiles.Problem {
-            looks.computeIfAbsent(file.toString(), k -> new AtomicInteger()).incrementAndGet();
-            if (file.toString().equals(hangOn)) {
-                hanging.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return RegularFiles.regular(file);
-        }
-
-        @Override
-        public byte[] read(Path file, int maxBytes) throws RegularFiles.Problem {
-            reads.incrementAndGet();
-            return RegularFiles.read(file, maxBytes);
-        }
-    }
-
     @Test
     void aFileThatHangsHoldsUpOnlyTheRequestsThatNameIt() throws Exception {
         Path hung = write("on-stuck-nfs.json", JSON, "rw-------");
         Path good = write("good.json", JSON, "rw-------");
-        Watched files = new Watched();
-        files.hangOn = hung.toString();
+        WatchedFiles files = WatchedFiles.hangingOn(hung);
         FileCredentialSource source = new FileCredentialSource(files, new FileReads());
 
         CompletableFuture<Credentials> first = ask(source, hung);
@@ -193,23 +158,8 @@ class FileCredentialSourceTest {
 
     @Test
     void whenTooManyFilesHangFurtherRequestsFailAtOnceSayingSo() throws Exception {
-        Watched files = new Watched();
-        FileCredentialSource source = new FileCredentialSource(new FileCredentialSource.FileAccess() {
-            @Override
-            public BasicFileAttributes regular(Path file) throws RegularFiles.Problem {
-                try {
-                    files.release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return RegularFiles.regular(file);
-            }
-
-            @Override
-            public byte[] read(Path file, int maxBytes) throws RegularFiles.Problem {
-                return RegularFiles.read(file, maxBytes);
-            }
-        }, new FileReads());
+        WatchedFiles files = WatchedFiles.hangingOnEvery();
+        FileCredentialSource source = new FileCredentialSource(files, new FileReads());
         List<CompletableFuture<Credentials>> stuck = new ArrayList<>();
         for (int i = 0; i < FileCredentialSource.MAX_READS; i++) {
             stuck.add(ask(source, dir.resolve("hung" + i + ".json")));
@@ -225,7 +175,7 @@ class FileCredentialSourceTest {
     @Test
     void anUnchangedFileIsParsedOnceAndAChangedOneAgain() throws Exception {
         Path file = write("azure_auth.json", JSON, "rw-------");
-        Watched files = new Watched();
+        WatchedFiles files = WatchedFiles.plain();
         FileCredentialSource source = new FileCredentialSource(files, new FileReads());
         Credentials first = get(ask(source, file));
         for (int i = 0; i < 10; i++) {
