@@ -62,8 +62,9 @@ import org.azuregahp.ports.CloudException;
  *       line.</li>
  *   <li>{@code S.journal-<n>}: one JSON record per line: {@code {"group": {...}}} (a changed group
  *       whole, as the document holds it), {@code {"removed": {"subscription", "name"}}}, or
- *       {@code {"deletionSchedules": [...], "unregisteredProviders": [...]}}. A torn last line (a write cut short) is ignored: its
- *       changes were never acknowledged.</li>
+ *       {@code {"deletionSchedules": [...], "unregisteredProviders": [...]}} (the subscription-wide
+ *       fields, whole). A torn last line (a write cut short) is ignored: its changes were never
+ *       acknowledged.</li>
  * </ul>
  * Loading reads the document, then the journal from where the document says. The document is
  * rewritten in the background when the journal has grown and at least ten times its last write time
@@ -87,8 +88,8 @@ final class StateStore {
 
     /** A refused change's error code. */
     static final String REFUSED = "StateFileNotWritable";
-    static final long FIRST_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
-    static final long MAX_RETRY_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final long FIRST_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final long MAX_RETRY_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final long MIN_DOCUMENT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long IDLE_WAIT_MILLIS = 200;
     private static final int CHUNK = 256;
@@ -107,16 +108,18 @@ final class StateStore {
     private final CloudState world;
     private final ObjectMapper mapper;
     private final LongSupplier nanoTime;
-    private final WriteCheck check;
+    private final WriteCheck writeCheck;
     private final Pattern tempName;
     private final Pattern journalName;
 
     // ---- owned by the writing thread ----
     /** Every group's bytes as the document plus journal hold them, in document order. */
     private final LinkedHashMap<String, byte[]> saved = new LinkedHashMap<>();
-    /** The document's fields beside its groups, as {@link StateDocument#subscriptionWideJson} writes them. */
-    private byte[] savedSubscriptionWide = "{\"deletionSchedules\":[],\"unregisteredProviders\":[]}"
-            .getBytes(StandardCharsets.UTF_8);
+    /**
+     * The document's fields beside its groups (deletion schedules, unregistered providers) as
+     * {@link StateDocument#subscriptionWideJson} writes them; set by {@link #open}.
+     */
+    private byte[] savedSubscriptionWide;
     private int journalNumber;
     private FileChannel journal;
     private long journalBytes;
@@ -146,30 +149,26 @@ final class StateStore {
     private record Waiter(long count, Runnable deliver) {
     }
 
-    private record Snapshot(StateDocument.JournalMark mark, List<byte[]> groups, byte[] schedules) {
+    private record Snapshot(StateDocument.JournalMark mark, List<byte[]> groups, byte[] subscriptionWide) {
     }
 
     private record DocumentResult(Snapshot snapshot, long nanos, long bytes, IOException failure, boolean aborted) {
     }
 
-    StateStore(Path stateFile, CloudState world, LongSupplier nanoTime, WriteCheck check) {
+    StateStore(Path stateFile, CloudState world, LongSupplier nanoTime, WriteCheck writeCheck) {
         this.file = stateFile.toAbsolutePath().normalize();
         this.dir = file.getParent();
         this.name = file.getFileName().toString();
         this.world = world;
         this.mapper = new ObjectMapper();
         this.nanoTime = nanoTime;
-        this.check = check == null ? WriteCheck.NONE : check;
+        this.writeCheck = writeCheck == null ? WriteCheck.NONE : writeCheck;
         this.tempName = Pattern.compile("\\." + Pattern.quote(name) + "\\.[0-9]+\\.tmp");
         this.journalName = journalPattern(name);
     }
 
     private static Pattern journalPattern(String name) {
         return Pattern.compile(Pattern.quote(name) + "\\.journal-([0-9]{1,9})");
-    }
-
-    Path file() {
-        return file;
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -440,24 +439,20 @@ final class StateStore {
         if (!journalTrouble.failing() || now >= journalTrouble.nextTry) {
             saveChanges(now);
         }
-        if (saver == null) {
-            writeDocumentIfDue(now, true);
-        } else {
-            writeDocumentIfDue(now, false);
-        }
+        writeDocumentIfDue(now, saver == null); // without a saver thread (tests), on this one
         updateStatus();
     }
 
     private void saveChanges(long now) {
         List<String> keys;
-        boolean schedules;
+        boolean subscriptionWide;
         boolean all;
         long count;
         synchronized (world) {
             count = world.changeCount;
             keys = new ArrayList<>(world.changedGroups);
             world.changedGroups.clear();
-            schedules = world.subscriptionWideChanged;
+            subscriptionWide = world.subscriptionWideChanged;
             world.subscriptionWideChanged = false;
             all = world.unknownChange;
             world.unknownChange = false;
@@ -470,10 +465,10 @@ final class StateStore {
                     }
                 }
                 keys = new ArrayList<>(every);
-                schedules = true;
+                subscriptionWide = true;
             }
         }
-        if (keys.isEmpty() && !schedules) {
+        if (keys.isEmpty() && !subscriptionWide) {
             released(count);
             return;
         }
@@ -496,16 +491,16 @@ final class StateStore {
                 }
             }
         }
-        byte[] newSchedules = null;
-        if (schedules) {
+        byte[] newSubscriptionWide = null;
+        if (subscriptionWide) {
             synchronized (world) {
-                newSchedules = subscriptionWideBytes();
+                newSubscriptionWide = subscriptionWideBytes();
             }
-            if (Arrays.equals(newSchedules, savedSubscriptionWide)) {
-                newSchedules = null;
+            if (Arrays.equals(newSubscriptionWide, savedSubscriptionWide)) {
+                newSubscriptionWide = null;
             }
         }
-        if (updates.isEmpty() && newSchedules == null) {
+        if (updates.isEmpty() && newSubscriptionWide == null) {
             released(count);
             return;
         }
@@ -525,8 +520,8 @@ final class StateStore {
             }
             records.write('\n');
         }
-        if (newSchedules != null) {
-            records.writeBytes(newSchedules); // {"deletionSchedules": [...], "unregisteredProviders": [...]}
+        if (newSubscriptionWide != null) {
+            records.writeBytes(newSubscriptionWide); // {"deletionSchedules": [...], "unregisteredProviders": [...]}
             records.write('\n');
         }
         try {
@@ -535,7 +530,7 @@ final class StateStore {
             // The changes stay to be saved: the next try serializes those groups again.
             synchronized (world) {
                 world.changedGroups.addAll(keys);
-                world.subscriptionWideChanged |= schedules;
+                world.subscriptionWideChanged |= subscriptionWide;
                 world.unknownChange |= all;
             }
             if (journalTrouble.failed(describe(e), now)) {
@@ -553,8 +548,8 @@ final class StateStore {
                 saved.put(u.getKey(), u.getValue());
             }
         }
-        if (newSchedules != null) {
-            savedSubscriptionWide = newSchedules;
+        if (newSubscriptionWide != null) {
+            savedSubscriptionWide = newSubscriptionWide;
         }
         if (journalTrouble.recovered()) {
             LOG.log(System.Logger.Level.INFO, "the fake cloud's changes are saved to " + file + "'s journal again, after "
@@ -586,7 +581,7 @@ final class StateStore {
         if (journal == null) {
             openJournal();
         }
-        check.beforeWrite(journalPath(journalNumber));
+        writeCheck.beforeWrite(journalPath(journalNumber));
         try {
             ByteBuffer buf = ByteBuffer.wrap(records);
             while (buf.hasRemaining()) {
@@ -609,7 +604,7 @@ final class StateStore {
 
     private void openJournal() throws IOException {
         Path p = journalPath(journalNumber);
-        check.beforeWrite(p);
+        writeCheck.beforeWrite(p);
         Files.createDirectories(dir);
         if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
             try {
@@ -753,7 +748,7 @@ final class StateStore {
     /** Writes the document beside the state file, then moves it into place; -1 if aborted. */
     private long writeDocument(Snapshot s, BooleanSupplier abort) throws IOException {
         Files.createDirectories(dir);
-        check.beforeWrite(file);
+        writeCheck.beforeWrite(file);
         Path tmp = Files.createTempFile(dir, "." + name + ".", ".tmp");
         long bytes = 0;
         boolean done = false;
@@ -776,9 +771,9 @@ final class StateStore {
                 // The subscription-wide fields close the document: their object without its opening brace.
                 byte[] tail = ("\n],\n").getBytes(StandardCharsets.UTF_8);
                 out.write(tail);
-                out.write(s.schedules(), 1, s.schedules().length - 1);
+                out.write(s.subscriptionWide(), 1, s.subscriptionWide().length - 1);
                 out.write(NEWLINE);
-                bytes += tail.length + s.schedules().length;
+                bytes += tail.length + s.subscriptionWide().length;
             }
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -914,7 +909,7 @@ final class StateStore {
     }
 
     /** One kind of write that can fail for a while: when to try again, and what to log. */
-    static final class Trouble {
+    private static final class Trouble {
         private final String what;
         String problem;
         int failures;
@@ -950,15 +945,10 @@ final class StateStore {
             failures = 0;
             return true;
         }
-
-        @Override
-        public String toString() {
-            return what + (problem == null ? ": ok" : ": " + problem + " (" + failures + " failures)");
-        }
     }
 
     /** The wait after the {@code failures}-th failure in a row: 250 ms, doubling, at most 30 s. */
-    static long backoffNanos(int failures) {
+    private static long backoffNanos(int failures) {
         int shift = Math.min(Math.max(failures - 1, 0), 20);
         return Math.min(FIRST_RETRY_NANOS << shift, MAX_RETRY_NANOS);
     }
