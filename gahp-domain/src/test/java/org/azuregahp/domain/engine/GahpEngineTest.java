@@ -951,15 +951,22 @@ class GahpEngineTest {
 
     static final String CREATE_RACEVM = "AZURE_VM_CREATE 2" + H
             + " name=racevm location=westeurope image=linux-ubuntu-latest size=Standard_B1s";
+    static final String DELETE_RACEVM = "AZURE_VM_DELETE 3" + H + " racevm";
+
+    /** Every VM create waits until the test completes the one future this answers. */
+    static CompletableFuture<VmCreated> heldCreate(StubCloud cloud) {
+        CompletableFuture<VmCreated> create = new CompletableFuture<>();
+        cloud.on("vm.create", spec -> create);
+        return create;
+    }
 
     @Test
     void aDeleteRightBehindItsCreateWaitsForItThenDeletesWhatItMade() {
         StubCloud cloud = new StubCloud();
-        CompletableFuture<VmCreated> create = new CompletableFuture<>();
-        cloud.on("vm.create", spec -> create);
+        CompletableFuture<VmCreated> create = heldCreate(cloud);
         try (Conversation c = started(cloud)) {
             c.send(CREATE_RACEVM).expect("S");
-            c.send("AZURE_VM_DELETE 3" + H + " racevm").expect("S");
+            c.send(DELETE_RACEVM).expect("S");
             c.time.advance(Duration.ofSeconds(2));
             assertThat(cloud.calls).extracting(StubCloud.Call::op).as("the delete waits").containsExactly("vm.create");
             EngineStatistics s = c.engine.statistics();
@@ -1015,12 +1022,11 @@ class GahpEngineTest {
     void aRequestWaitingForItsNameHoldsNoInFlightSlotAndGetsItsTurnBeforeLaterArrivals() {
         StubCloud cloud = new StubCloud();
         Pending<Void> deletes = new Pending<>();
-        CompletableFuture<VmCreated> create = new CompletableFuture<>();
-        cloud.on("vm.create", spec -> create);
+        CompletableFuture<VmCreated> create = heldCreate(cloud);
         cloud.on("vm.delete", ref -> deletes.of(((ResourceRef) ref).name()));
         try (Conversation c = started(cloud, EngineConfig.defaults().withMaxInFlight(2), LocalFiles.NONE)) {
             c.send(CREATE_RACEVM).expect("S");
-            c.send("AZURE_VM_DELETE 3" + H + " racevm").expect("S");
+            c.send(DELETE_RACEVM).expect("S");
             c.send("AZURE_VM_DELETE 4" + H + " b").expect("S");
             c.send("AZURE_VM_DELETE 5" + H + " c").expect("S");
             c.time.runReady();
@@ -1046,7 +1052,7 @@ class GahpEngineTest {
         try (Conversation c = started(cloud, cfg, LocalFiles.NONE)) {
             c.send(CREATE_RACEVM).expect("S");
             c.time.advance(Duration.ofSeconds(20));
-            c.send("AZURE_VM_DELETE 3" + H + " racevm").expect("S");
+            c.send(DELETE_RACEVM).expect("S");
             c.time.advance(Duration.ofSeconds(10));
             c.awaitResults(1);
             assertThat(cloud.calls).extracting(StubCloud.Call::op).containsExactly("vm.create", "vm.delete");
@@ -1063,12 +1069,11 @@ class GahpEngineTest {
     @Test
     void aFailedRequestReleasesItsNameAndADuplicateIdWaitingForANameIsStillADuplicate() {
         StubCloud cloud = new StubCloud();
-        CompletableFuture<VmCreated> create = new CompletableFuture<>();
-        cloud.on("vm.create", spec -> create);
+        CompletableFuture<VmCreated> create = heldCreate(cloud);
         try (Conversation c = started(cloud)) {
             c.send(CREATE_RACEVM).expect("S");
-            c.send("AZURE_VM_DELETE 3" + H + " racevm").expect("S");
-            c.send("AZURE_VM_DELETE 3" + H + " racevm").expect("S");
+            c.send(DELETE_RACEVM).expect("S");
+            c.send(DELETE_RACEVM).expect("S");
             c.awaitResults(1);
             create.completeExceptionally(new CloudException("QuotaExceeded", "no cores left"));
             c.awaitResults(2);
@@ -1082,11 +1087,10 @@ class GahpEngineTest {
     @Test
     void shutdownDropsRequestsWaitingForTheirName() {
         StubCloud cloud = new StubCloud();
-        CompletableFuture<VmCreated> create = new CompletableFuture<>();
-        cloud.on("vm.create", spec -> create);
+        CompletableFuture<VmCreated> create = heldCreate(cloud);
         try (Conversation c = started(cloud)) {
             c.send(CREATE_RACEVM).expect("S");
-            c.send("AZURE_VM_DELETE 3" + H + " racevm").expect("S");
+            c.send(DELETE_RACEVM).expect("S");
             c.time.runReady();
             c.engine.shutdown();
             create.complete(new VmCreated("id", null));
