@@ -815,29 +815,17 @@ final class StateStore {
         stopping = true;
         wake();
         Thread t = saver;
-        if (t != null) {
-            try {
-                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - nanoTime.getAsLong())));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (t.isAlive()) {
-                LOG.log(System.Logger.Level.WARNING, "the fake cloud's state saver did not stop in time; the state file"
-                        + " keeps what was saved before");
-                return;
-            }
+        if (t != null && !stoppedBy(t, deadlineNanos)) {
+            LOG.log(System.Logger.Level.WARNING, "the fake cloud's state saver did not stop in time; the state file"
+                    + " keeps what was saved before");
+            return;
         }
         // The last changes first (the document writer never touches the journal), then the document.
         abortDocument = true;
         saveChanges(nanoTime.getAsLong());
         Thread w = documentWriter;
         if (w != null) {
-            try {
-                w.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - nanoTime.getAsLong())));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (w.isAlive()) {
+            if (!stoppedBy(w, deadlineNanos)) {
                 closeJournalQuietly();
                 return;
             }
@@ -863,6 +851,19 @@ final class StateStore {
         if (whole) {
             removeJournalsBefore(Integer.MAX_VALUE);
         }
+    }
+
+    /**
+     * Waits for {@code thread} to end until {@code deadlineNanos} (per the store's clock; at least 1 ms);
+     * whether it has ended. An interrupt ends the wait and is kept.
+     */
+    private boolean stoppedBy(Thread thread, long deadlineNanos) {
+        try {
+            thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - nanoTime.getAsLong())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !thread.isAlive();
     }
 
     // ------------------------------------------------------------------------------------------------
