@@ -64,6 +64,37 @@ class LiveAzureTest {
         return "ssh-rsa " + Base64.getEncoder().encodeToString(bytes.toByteArray()) + " azure-gahp-live";
     }
 
+    /**
+     * One test's run on the live subscription: the subscription, the credential file (null: the ambient
+     * login), the location, the run's random id (in every name it makes), its settings and clients.
+     */
+    record LiveRun(String subscription, String file, String location, String id, AzureSettings settings,
+            Clients clients) {
+        /** From the environment; the test is skipped (not failed) without a subscription. */
+        static LiveRun start() throws java.io.IOException {
+            String subscription = LiveAzureTest.subscription();
+            String file = env("AZURE_GAHP_LIVE_CREDENTIALS", null);
+            String id = run();
+            AzureSettings settings = LiveAzureTest.settings(id);
+            return new LiveRun(subscription, file, env("AZURE_GAHP_LIVE_LOCATION", "westeurope"), id, settings,
+                    LiveAzureTest.clients(file, settings, subscription));
+        }
+
+        /** {@code gahplive<id><suffix>}: a name of this run's. */
+        String name(String suffix) {
+            return "gahplive" + id + suffix;
+        }
+
+        /** The cloud under test, with this run's settings and credential file. */
+        AzureCloud cloud() throws java.io.IOException {
+            return LiveAzureTest.cloud(settings, file);
+        }
+
+        CloudAccount account(AzureCloud cloud) {
+            return cloud.account(new AccountRef(file, subscription));
+        }
+    }
+
     /** The subscription to run on; the test is skipped (not failed) without one. */
     static String subscription() {
         String subscription = System.getenv("AZURE_GAHP_LIVE_SUBSCRIPTION");
@@ -74,25 +105,19 @@ class LiveAzureTest {
 
     @Test
     void createListDeleteOneVmAndOneScaleSetLeavingNothingBehind() throws Exception {
-        String subscription = subscription();
-        String file = env("AZURE_GAHP_LIVE_CREDENTIALS", null);
-        String location = env("AZURE_GAHP_LIVE_LOCATION", "westeurope");
-        String run = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36).substring(0, 6);
-        AzureSettings defaults = AzureSettings.defaults();
-        AzureSettings settings = new AzureSettings(null, null, Duration.ofSeconds(5), 8, defaults.operationDeadline(),
-                defaults.credentialFailureMemory(), defaults.maxRetries(), "azure-gahp-live-" + run);
-        String networkGroup = Names.networkGroup(settings, location);
-        ImageRef ubuntu = new ImageRef.Marketplace("Canonical", "ubuntu-24_04-lts", "server", "latest");
+        LiveRun run = LiveRun.start();
+        String location = run.location();
+        Clients c = run.clients();
         AdminCredential key = new AdminCredential.SshPublicKey(sshPublicKey());
-        String vm = "gahplive" + run + "vm";
-        String ss = "gahplive" + run + "ss";
+        String vm = run.name("vm");
+        String ss = run.name("ss");
 
-        try (AzureCloud cloud = cloud(settings, file)) {
-            CloudAccount account = cloud.account(new AccountRef(file, subscription));
+        try (AzureCloud cloud = run.cloud()) {
+            CloudAccount account = run.account(cloud);
             try {
                 AzureWireMock.await(account.ping());
                 VmCreated created = AzureWireMock.await(account.virtualMachines().create(new MachineSpec(vm, location,
-                        "Standard_B1s", ubuntu, "azureuser", key, List.of(), null, null, null, Map.of(), null, null)));
+                        "Standard_B1s", UBUNTU, "azureuser", key, List.of(), null, null, null, Map.of(), null, null)));
                 assertThat(created.vmId()).isNotBlank();
                 assertThat(created.publicIp()).isNotBlank();
                 List<VmStatus> listed = AzureWireMock.await(account.virtualMachines().list(new VmQuery.ByName(vm)));
@@ -100,7 +125,7 @@ class LiveAzureTest {
                 assertThat(listed.get(0).statuses()).last().asString().startsWith("PowerState/");
 
                 AzureWireMock.await(account.scaleSets().create(new ScaleSetSpec(new MachineSpec(ss, location,
-                        "Standard_B1s", ubuntu, "azureuser", key, List.of(), null, null, null, Map.of(), null, null), 2,
+                        "Standard_B1s", UBUNTU, "azureuser", key, List.of(), null, null, null, Map.of(), null, null), 2,
                         null)));
                 List<ScaleSetStatus> sets = AzureWireMock.await(account.scaleSets().list(ss));
                 assertThat(sets).hasSize(1);
@@ -108,24 +133,18 @@ class LiveAzureTest {
             } finally {
                 quietly(() -> AzureWireMock.await(account.virtualMachines().delete(ResourceRef.named(vm))));
                 quietly(() -> AzureWireMock.await(account.scaleSets().delete(ResourceRef.named(ss))));
-                Connection connection = new Connection(file, file == null ? null : TestCredentials.sdkAuthFile(Path.of(file)),
-                        settings, null, System::nanoTime);
-                Clients clients = new Clients(connection, subscription, new AtomicLong());
-                quietly(() -> clients.resources().getResourceGroups().deleteAsync(networkGroup).block(Duration.ofMinutes(9)));
+                quietly(() -> deleteNetworkGroup(run));
             }
             // Deletes answer once Azure accepted them: wait for the groups to go before looking.
-            Clients look = clients(file, settings, subscription);
             for (String group : List.of(vm, ss)) {
-                waitUntilGone(look, group);
+                waitUntilGone(c, group);
             }
             assertThatThrownBy(() -> AzureWireMock.await(account.virtualMachines().delete(ResourceRef.named(vm))))
                     .isInstanceOf(CloudException.class).hasMessageContaining("could not be found");
             assertThat(AzureWireMock.await(account.scaleSets().list(ss))).isEmpty();
-            for (String group : List.of(vm, ss, networkGroup)) {
-                Connection connection = new Connection(file, file == null ? null : TestCredentials.sdkAuthFile(Path.of(file)),
-                        settings, null, System::nanoTime);
-                Boolean exists = new Clients(connection, subscription, new AtomicLong()).resources().getResourceGroups()
-                        .checkExistenceAsync(group.toLowerCase(Locale.ROOT)).block(Duration.ofMinutes(1));
+            for (String group : List.of(vm, ss, Names.networkGroup(run.settings(), location))) {
+                Boolean exists = c.resources().getResourceGroups().checkExistenceAsync(group.toLowerCase(Locale.ROOT))
+                        .block(Duration.ofMinutes(1));
                 assertThat(exists).as("resource group " + group + " is gone").isFalse();
             }
         }
@@ -144,6 +163,19 @@ class LiveAzureTest {
         Connection connection = new Connection(file, file == null ? null : TestCredentials.sdkAuthFile(Path.of(file)),
                 settings, null, System::nanoTime);
         return new Clients(connection, subscription, new AtomicLong());
+    }
+
+    /** Deletes the shared network the run's VMs and scale sets were made in (they are gone first). */
+    static void deleteNetworkGroup(LiveRun run) {
+        run.clients().resources().getResourceGroups().deleteAsync(Names.networkGroup(run.settings(), run.location()))
+                .block(Duration.ofMinutes(15));
+    }
+
+    /** Deletes the vault's resource group and purges the vault, so its name is free; best effort. */
+    static void removeVault(LiveRun run, String vault) {
+        Clients c = run.clients();
+        quietly(() -> c.resources().getResourceGroups().deleteAsync(vault).block(Duration.ofMinutes(15)));
+        quietly(() -> purge(c, run.location(), vault));
     }
 
     /** Azure takes minutes to delete a group after it accepted the deletion: look every 10 s, up to 20 minutes. */
@@ -181,29 +213,25 @@ class LiveAzureTest {
      */
     @Test
     void aNamespaceTheSubscriptionLacksIsRegisteredOnTheFirstWrite() throws Exception {
-        String subscription = subscription();
+        LiveRun run = LiveRun.start();
         String namespace = env("AZURE_GAHP_LIVE_UNREGISTERED", null);
         Assumptions.assumeTrue(namespace != null, "AZURE_GAHP_LIVE_UNREGISTERED is not set");
-        String file = env("AZURE_GAHP_LIVE_CREDENTIALS", null);
-        String location = env("AZURE_GAHP_LIVE_LOCATION", "westeurope");
-        String run = run();
-        AzureSettings settings = settings(run);
-        Clients c = clients(file, settings, subscription);
+        String location = run.location();
+        Clients c = run.clients();
         Assumptions.assumeFalse("Registered".equalsIgnoreCase(registrationState(c, namespace)),
                 namespace + " is registered already: nothing to check");
-        try (AzureCloud cloud = cloud(settings, file)) {
-            CloudAccount account = cloud.account(new AccountRef(file, subscription));
+        try (AzureCloud cloud = run.cloud()) {
+            CloudAccount account = run.account(cloud);
             if (namespace.equalsIgnoreCase("Microsoft.KeyVault")) {
-                String vault = "gahplive" + run + "kv";
+                String vault = run.name("kv");
                 try {
                     AzureWireMock.await(account.secretVaults().createVault(new VaultSpec(vault, location, "standard",
                             List.of())));
                 } finally {
-                    quietly(() -> c.resources().getResourceGroups().deleteAsync(vault).block(Duration.ofMinutes(15)));
-                    quietly(() -> purge(c, location, vault));
+                    removeVault(run, vault);
                 }
             } else {
-                String vm = "gahplive" + run + "rg";
+                String vm = run.name("rg");
                 try {
                     AzureWireMock.await(account.virtualMachines().create(new MachineSpec(vm, location, "Standard_B1s",
                             UBUNTU, "azureuser", new AdminCredential.SshPublicKey(sshPublicKey()), List.of(), null, null,
@@ -211,8 +239,7 @@ class LiveAzureTest {
                 } finally {
                     quietly(() -> AzureWireMock.await(account.virtualMachines().delete(ResourceRef.named(vm))));
                     quietly(() -> waitUntilGone(c, vm));
-                    quietly(() -> c.resources().getResourceGroups().deleteAsync(Names.networkGroup(settings, location))
-                            .block(Duration.ofMinutes(15)));
+                    quietly(() -> deleteNetworkGroup(run));
                 }
             }
         }
@@ -228,20 +255,17 @@ class LiveAzureTest {
      */
     @Test
     void aTrustedLaunchGalleryImageMakesAVmAndAScaleSet() throws Exception {
-        String subscription = subscription();
+        LiveRun run = LiveRun.start();
         String image = env("AZURE_GAHP_LIVE_TL_IMAGE", null);
         Assumptions.assumeTrue(image != null, "AZURE_GAHP_LIVE_TL_IMAGE is not set");
-        String file = env("AZURE_GAHP_LIVE_CREDENTIALS", null);
-        String location = env("AZURE_GAHP_LIVE_LOCATION", "westeurope");
+        String location = run.location();
         String size = env("AZURE_GAHP_LIVE_TL_SIZE", "Standard_D2s_v5");
-        String run = run();
-        AzureSettings settings = settings(run);
-        Clients c = clients(file, settings, subscription);
-        String vm = "gahplive" + run + "tl";
-        String ss = "gahplive" + run + "tls";
+        Clients c = run.clients();
+        String vm = run.name("tl");
+        String ss = run.name("tls");
         AdminCredential key = new AdminCredential.SshPublicKey(sshPublicKey());
-        try (AzureCloud cloud = cloud(settings, file)) {
-            CloudAccount account = cloud.account(new AccountRef(file, subscription));
+        try (AzureCloud cloud = run.cloud()) {
+            CloudAccount account = run.account(cloud);
             try {
                 MachineSpec spec = new MachineSpec(vm, location, size, new ImageRef.ResourceId(image), "azureuser", key,
                         List.of(), null, null, null, Map.of(), null, null);
@@ -256,8 +280,7 @@ class LiveAzureTest {
                 quietly(() -> AzureWireMock.await(account.scaleSets().delete(ResourceRef.named(ss))));
                 quietly(() -> waitUntilGone(c, vm));
                 quietly(() -> waitUntilGone(c, ss));
-                quietly(() -> c.resources().getResourceGroups().deleteAsync(Names.networkGroup(settings, location))
-                        .block(Duration.ofMinutes(15)));
+                quietly(() -> deleteNetworkGroup(run));
             }
         }
     }
@@ -269,17 +292,13 @@ class LiveAzureTest {
      */
     @Test
     void aScaleSetGrowsPastOneHundredInstances() throws Exception {
-        String subscription = subscription();
-        String file = env("AZURE_GAHP_LIVE_CREDENTIALS", null);
-        String location = env("AZURE_GAHP_LIVE_LOCATION", "westeurope");
-        String run = run();
-        AzureSettings settings = settings(run);
-        Clients c = clients(file, settings, subscription);
-        String ss = "gahplive" + run + "big";
-        try (AzureCloud cloud = cloud(settings, file)) {
-            CloudAccount account = cloud.account(new AccountRef(file, subscription));
+        LiveRun run = LiveRun.start();
+        Clients c = run.clients();
+        String ss = run.name("big");
+        try (AzureCloud cloud = run.cloud()) {
+            CloudAccount account = run.account(cloud);
             try {
-                AzureWireMock.await(account.scaleSets().create(new ScaleSetSpec(new MachineSpec(ss, location,
+                AzureWireMock.await(account.scaleSets().create(new ScaleSetSpec(new MachineSpec(ss, run.location(),
                         "Standard_B1ls", UBUNTU, "azureuser", new AdminCredential.SshPublicKey(sshPublicKey()), List.of(),
                         null, new org.azuregahp.ports.PublicIpChoice.None(), null, Map.of(), null, null), 0, null)));
                 assertThat(c.compute().getVirtualMachineScaleSets().getByResourceGroupAsync(ss, ss)
@@ -293,8 +312,7 @@ class LiveAzureTest {
             } finally {
                 quietly(() -> AzureWireMock.await(account.scaleSets().delete(ResourceRef.named(ss))));
                 quietly(() -> waitUntilGone(c, ss));
-                quietly(() -> c.resources().getResourceGroups().deleteAsync(Names.networkGroup(settings, location))
-                        .block(Duration.ofMinutes(15)));
+                quietly(() -> deleteNetworkGroup(run));
             }
         }
     }
@@ -305,15 +323,12 @@ class LiveAzureTest {
      */
     @Test
     void aSoftDeletedVaultIsRecoveredByTheNextCreate() throws Exception {
-        String subscription = subscription();
-        String file = env("AZURE_GAHP_LIVE_CREDENTIALS", null);
-        String location = env("AZURE_GAHP_LIVE_LOCATION", "westeurope");
-        String run = run();
-        AzureSettings settings = settings(run);
-        Clients c = clients(file, settings, subscription);
-        String vault = "gahplive" + run + "sd";
-        try (AzureCloud cloud = cloud(settings, file)) {
-            CloudAccount account = cloud.account(new AccountRef(file, subscription));
+        LiveRun run = LiveRun.start();
+        String location = run.location();
+        Clients c = run.clients();
+        String vault = run.name("sd");
+        try (AzureCloud cloud = run.cloud()) {
+            CloudAccount account = run.account(cloud);
             try {
                 AzureWireMock.await(account.secretVaults().createVault(new VaultSpec(vault, location, "standard",
                         List.of())));
@@ -323,8 +338,7 @@ class LiveAzureTest {
                         List.of())));
                 assertThat(KeyVaultsRest.get(c, vault, vault).block(Duration.ofMinutes(1))).isNotNull();
             } finally {
-                quietly(() -> c.resources().getResourceGroups().deleteAsync(vault).block(Duration.ofMinutes(15)));
-                quietly(() -> purge(c, location, vault));
+                removeVault(run, vault);
             }
         }
     }

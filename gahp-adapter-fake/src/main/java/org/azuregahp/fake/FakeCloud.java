@@ -217,7 +217,7 @@ public final class FakeCloud implements Cloud {
          * Builds the cloud, loading the state file if it exists.
          *
          * @throws IllegalArgumentException for a setting out of range
-         * @throws IllegalStateException    naming the state file when it cannot be read, is not a valid state
+         * @throws StateFileException       naming the state file when it cannot be read, is not a valid state
          *                                  document, or cannot be written
          */
         public FakeCloud build() {
@@ -454,16 +454,17 @@ public final class FakeCloud implements Cloud {
     }
 
     /**
-     * Checks a state file before anything is started (for a CLI that wants to refuse a bad one before
-     * it prints its banner): the path is not a directory, its directory exists (or can be made) and
-     * is writable, and an existing file is a readable, well-formed JSON object. Reading it as a state
-     * document happens at {@link Builder#build}.
+     * Checks a state file before anything is started, for a CLI that refuses a bad one before it
+     * prints its banner: an existing file is a regular file (a FIFO or device is named, never opened)
+     * that can be read and holds one JSON object and nothing after it; the nearest directory that
+     * exists lets files be created in it (tried, not judged from permission bits; nothing is left
+     * behind). Reading it as a state document happens at {@link Builder#build}, which makes the same
+     * checks but the JSON one.
      *
-     * @throws IllegalStateException saying what is wrong (never quoting the file's contents)
+     * @throws StateFileException saying what is wrong, never quoting the file's contents
      */
     public static void checkStateFile(Path stateFile) {
-        StateStore.check(stateFile);
-        StateStore.checkSyntax(stateFile);
+        StateFileCheck.check(stateFile);
     }
 
     /**
@@ -471,7 +472,7 @@ public final class FakeCloud implements Cloud {
      * journal folded in, as pretty JSON in the document's layout (without secret values). Reads only;
      * for tools and tests that inspect a state file after the server exited.
      *
-     * @throws IllegalStateException naming the file when it cannot be read or is not valid
+     * @throws StateFileException naming the file when it cannot be read or is not valid
      */
     public static String storedState(Path stateFile) {
         CloudState world = new CloudState(Clock.systemUTC(), 0, 0, null);

@@ -27,8 +27,9 @@ import org.azuregahp.ports.credentials.Secret;
 
 /**
  * The state document: every resource group (its subscription, name, location, tags) with its
- * resources (AzureRules {@code type}, {@code name} and properties), and the pending deletion schedules. Vault secrets appear by name only: values may be seeded in a loaded document but are
- * never written.
+ * resources (AzureRules {@code type}, {@code name} and properties), and the subscription-wide fields:
+ * the pending deletion schedules and the resource providers a subscription is not registered for.
+ * Vault secrets appear by name only: values may be seeded in a loaded document but are never written.
  */
 final class StateDocument {
     private StateDocument() {
@@ -206,7 +207,8 @@ final class StateDocument {
                 loadUnregistered(world, un);
             }
         } else {
-            throw new IllegalArgumentException("a journal record is neither group, removed nor deletionSchedules");
+            throw new IllegalArgumentException("a journal record is neither group, removed nor the subscription-wide"
+                    + " fields (deletionSchedules, unregisteredProviders)");
         }
     }
 

@@ -3,7 +3,6 @@ package org.azuregahp.fake;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedOutputStream;
@@ -63,8 +62,9 @@ import org.azuregahp.ports.CloudException;
  *       line.</li>
  *   <li>{@code S.journal-<n>}: one JSON record per line: {@code {"group": {...}}} (a changed group
  *       whole, as the document holds it), {@code {"removed": {"subscription", "name"}}}, or
- *       {@code {"deletionSchedules": [...], "unregisteredProviders": [...]}}. A torn last line (a write cut short) is ignored: its
- *       changes were never acknowledged.</li>
+ *       {@code {"deletionSchedules": [...], "unregisteredProviders": [...]}} (the subscription-wide
+ *       fields, whole). A torn last line (a write cut short) is ignored: its changes were never
+ *       acknowledged.</li>
  * </ul>
  * Loading reads the document, then the journal from where the document says. The document is
  * rewritten in the background when the journal has grown and at least ten times its last write time
@@ -88,8 +88,8 @@ final class StateStore {
 
     /** A refused change's error code. */
     static final String REFUSED = "StateFileNotWritable";
-    static final long FIRST_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
-    static final long MAX_RETRY_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final long FIRST_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final long MAX_RETRY_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final long MIN_DOCUMENT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long IDLE_WAIT_MILLIS = 200;
     private static final int CHUNK = 256;
@@ -108,16 +108,18 @@ final class StateStore {
     private final CloudState world;
     private final ObjectMapper mapper;
     private final LongSupplier nanoTime;
-    private final WriteCheck check;
+    private final WriteCheck writeCheck;
     private final Pattern tempName;
     private final Pattern journalName;
 
     // ---- owned by the writing thread ----
     /** Every group's bytes as the document plus journal hold them, in document order. */
     private final LinkedHashMap<String, byte[]> saved = new LinkedHashMap<>();
-    /** The document's fields beside its groups, as {@link StateDocument#subscriptionWideJson} writes them. */
-    private byte[] savedSubscriptionWide = "{\"deletionSchedules\":[],\"unregisteredProviders\":[]}"
-            .getBytes(StandardCharsets.UTF_8);
+    /**
+     * The document's fields beside its groups (deletion schedules, unregistered providers) as
+     * {@link StateDocument#subscriptionWideJson} writes them; set by {@link #open}.
+     */
+    private byte[] savedSubscriptionWide;
     private int journalNumber;
     private FileChannel journal;
     private long journalBytes;
@@ -147,30 +149,26 @@ final class StateStore {
     private record Waiter(long count, Runnable deliver) {
     }
 
-    private record Snapshot(StateDocument.JournalMark mark, List<byte[]> groups, byte[] schedules) {
+    private record Snapshot(StateDocument.JournalMark mark, List<byte[]> groups, byte[] subscriptionWide) {
     }
 
     private record DocumentResult(Snapshot snapshot, long nanos, long bytes, IOException failure, boolean aborted) {
     }
 
-    StateStore(Path stateFile, CloudState world, LongSupplier nanoTime, WriteCheck check) {
+    StateStore(Path stateFile, CloudState world, LongSupplier nanoTime, WriteCheck writeCheck) {
         this.file = stateFile.toAbsolutePath().normalize();
         this.dir = file.getParent();
         this.name = file.getFileName().toString();
         this.world = world;
         this.mapper = new ObjectMapper();
         this.nanoTime = nanoTime;
-        this.check = check == null ? WriteCheck.NONE : check;
+        this.writeCheck = writeCheck == null ? WriteCheck.NONE : writeCheck;
         this.tempName = Pattern.compile("\\." + Pattern.quote(name) + "\\.[0-9]+\\.tmp");
         this.journalName = journalPattern(name);
     }
 
     private static Pattern journalPattern(String name) {
         return Pattern.compile(Pattern.quote(name) + "\\.journal-([0-9]{1,9})");
-    }
-
-    Path file() {
-        return file;
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -180,11 +178,12 @@ final class StateStore {
      * Loads the state (document and journal) into the empty world and makes the files ready: our
      * own temporary files left by a process killed while writing are deleted, the document is written
      * at once when it is missing or was not written by this server, and a new journal file is opened
-     * (so a state file that cannot be written is refused here). Throws IllegalStateException naming
-     * the file and the problem.
+     * (so a state file that cannot be written is refused here).
+     *
+     * @throws StateFileException naming the file and the problem
      */
     void open() {
-        check(file);
+        StateFileCheck.fileAndDirectory(file);
         removeStaleTempFiles();
         long t0 = nanoTime.getAsLong();
         Loaded loaded = read(file, world, mapper);
@@ -226,68 +225,9 @@ final class StateStore {
             openJournal();
         } catch (IOException | UncheckedIOException e) {
             closeJournalQuietly();
-            throw new IllegalStateException("fake cloud state file " + file + " cannot be written ("
-                    + describe(e) + ")");
+            throw StateFileException.ofFile(file, "cannot be written (" + describe(e) + ")");
         }
         lastDocumentEnd = nanoTime.getAsLong();
-    }
-
-    /**
-     * The cheap checks a CLI can make before it starts anything: the path is not a directory, its
-     * directory exists or can be made, and an existing file can be read and is well-formed JSON.
-     * Throws IllegalStateException saying what is wrong, never quoting the file's contents.
-     */
-    static void check(Path stateFile) {
-        Path f = stateFile.toAbsolutePath().normalize();
-        if (Files.isDirectory(f)) {
-            throw new IllegalStateException("fake cloud state file " + stateFile + " is a directory");
-        }
-        Path parent = f.getParent();
-        Path existing = parent;
-        while (existing != null && !Files.exists(existing)) {
-            existing = existing.getParent();
-        }
-        if (existing != null && !Files.isDirectory(existing)) {
-            throw new IllegalStateException("fake cloud state file " + stateFile + ": " + existing
-                    + " is not a directory");
-        }
-        if (existing != null && !Files.isWritable(existing)) {
-            throw new IllegalStateException("fake cloud state file " + stateFile + ": its directory " + existing
-                    + " is not writable");
-        }
-        if (Files.exists(f)) {
-            if (!Files.isRegularFile(f)) {
-                throw new IllegalStateException("fake cloud state file " + stateFile + " is not a regular file");
-            }
-            if (!Files.isReadable(f)) {
-                throw new IllegalStateException("fake cloud state file " + stateFile + " cannot be read (permissions)");
-            }
-        }
-    }
-
-    /** Well-formedness only (no state is built): for a CLI's early check of an existing file. */
-    static void checkSyntax(Path stateFile) {
-        if (!Files.exists(stateFile)) {
-            return;
-        }
-        try (JsonParser p = new ObjectMapper().getFactory().createParser(stateFile.toFile())) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new IllegalStateException("fake cloud state file " + stateFile
-                        + (Files.size(stateFile) == 0 ? " is empty" : " is not a JSON object"));
-            }
-            p.skipChildren();
-        } catch (JsonProcessingException e) {
-            throw notJson(stateFile, e);
-        } catch (IOException e) {
-            throw new IllegalStateException("fake cloud state file " + stateFile + " cannot be read ("
-                    + e.getClass().getSimpleName() + ")");
-        }
-    }
-
-    private static IllegalStateException notJson(Path f, JsonProcessingException e) {
-        var loc = e.getLocation();
-        return new IllegalStateException("fake cloud state file " + f + " is not valid JSON"
-                + (loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")"));
     }
 
     /** What {@link #read} found. */
@@ -297,6 +237,8 @@ final class StateStore {
     /**
      * Reads a state file as a start loads it: the document, then its journal from where the document
      * says (journal files of another document are ignored). Changes no file.
+     *
+     * @throws StateFileException naming the file (or the journal file) and the problem
      */
     static Loaded read(Path stateFile, CloudState world, ObjectMapper mapper) {
         Path f = stateFile.toAbsolutePath().normalize();
@@ -305,7 +247,7 @@ final class StateStore {
         if (exists) {
             try {
                 if (Files.size(f) == 0) {
-                    throw new IllegalStateException("fake cloud state file " + stateFile + " is empty");
+                    throw StateFileException.ofFile(stateFile, "is empty");
                 }
                 try (JsonParser p = mapper.getFactory().createParser(f.toFile())) {
                     synchronized (world) {
@@ -313,20 +255,19 @@ final class StateStore {
                     }
                 }
             } catch (JsonProcessingException e) {
-                throw notJson(stateFile, e);
+                throw StateFileCheck.notValidJson(stateFile, e);
             } catch (IOException e) {
-                throw new IllegalStateException("fake cloud state file " + stateFile + " cannot be read ("
-                        + e.getClass().getSimpleName() + ")");
+                throw StateFileException.ofFile(stateFile, "cannot be read (" + e.getClass().getSimpleName() + ")");
             } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("fake cloud state file " + stateFile
-                        + " is not a valid state document: " + e.getMessage());
+                throw StateFileException.ofFile(stateFile, "is not a valid state document: " + e.getMessage());
             }
         }
         TreeMap<Integer, Path> journals = journals(f);
         long records = 0;
         if (mark != null) {
             for (Map.Entry<Integer, Path> j : journals.tailMap(mark.number(), true).entrySet()) {
-                records += replay(j.getValue(), j.getKey() == mark.number() ? mark.bytes() : 0, world, mapper);
+                records += replay(stateFile, j.getValue(), j.getKey() == mark.number() ? mark.bytes() : 0, world,
+                        mapper);
             }
         }
         return new Loaded(exists, mark, journals.isEmpty() ? 0 : journals.lastKey(), records);
@@ -348,18 +289,18 @@ final class StateStore {
                 }
             }
         } catch (IOException e) {
-            throw new IllegalStateException("the directory of fake cloud state file " + f + " cannot be read ("
-                    + e.getClass().getSimpleName() + ")");
+            throw StateFileException.ofDirectory(f, "its directory cannot be read (" + e.getClass().getSimpleName()
+                    + ")");
         }
         return out;
     }
 
-    private static long replay(Path journal, long from, CloudState world, ObjectMapper mapper) {
+    private static long replay(Path stateFile, Path journal, long from, CloudState world, ObjectMapper mapper) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(journal);
         } catch (IOException e) {
-            throw new IllegalStateException("fake cloud state journal " + journal + " cannot be read ("
+            throw StateFileException.ofDirectory(stateFile, "journal " + journal + " cannot be read ("
                     + e.getClass().getSimpleName() + ")");
         }
         long records = 0;
@@ -379,7 +320,7 @@ final class StateStore {
                 try {
                     record = mapper.readTree(bytes, start, end - start);
                 } catch (IOException e) {
-                    throw new IllegalStateException("fake cloud state journal " + journal
+                    throw StateFileException.ofDirectory(stateFile, "journal " + journal
                             + " is not valid JSON (record " + line + ")");
                 }
                 try {
@@ -387,7 +328,7 @@ final class StateStore {
                         StateDocument.apply(world, record, mapper);
                     }
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalStateException("fake cloud state journal " + journal + " record " + line
+                    throw StateFileException.ofDirectory(stateFile, "journal " + journal + " record " + line
                             + " is not valid: " + e.getMessage());
                 }
                 records++;
@@ -498,24 +439,20 @@ final class StateStore {
         if (!journalTrouble.failing() || now >= journalTrouble.nextTry) {
             saveChanges(now);
         }
-        if (saver == null) {
-            writeDocumentIfDue(now, true);
-        } else {
-            writeDocumentIfDue(now, false);
-        }
+        writeDocumentIfDue(now, saver == null); // without a saver thread (tests), on this one
         updateStatus();
     }
 
     private void saveChanges(long now) {
         List<String> keys;
-        boolean schedules;
+        boolean subscriptionWide;
         boolean all;
         long count;
         synchronized (world) {
             count = world.changeCount;
             keys = new ArrayList<>(world.changedGroups);
             world.changedGroups.clear();
-            schedules = world.subscriptionWideChanged;
+            subscriptionWide = world.subscriptionWideChanged;
             world.subscriptionWideChanged = false;
             all = world.unknownChange;
             world.unknownChange = false;
@@ -528,10 +465,10 @@ final class StateStore {
                     }
                 }
                 keys = new ArrayList<>(every);
-                schedules = true;
+                subscriptionWide = true;
             }
         }
-        if (keys.isEmpty() && !schedules) {
+        if (keys.isEmpty() && !subscriptionWide) {
             released(count);
             return;
         }
@@ -554,16 +491,16 @@ final class StateStore {
                 }
             }
         }
-        byte[] newSchedules = null;
-        if (schedules) {
+        byte[] newSubscriptionWide = null;
+        if (subscriptionWide) {
             synchronized (world) {
-                newSchedules = subscriptionWideBytes();
+                newSubscriptionWide = subscriptionWideBytes();
             }
-            if (Arrays.equals(newSchedules, savedSubscriptionWide)) {
-                newSchedules = null;
+            if (Arrays.equals(newSubscriptionWide, savedSubscriptionWide)) {
+                newSubscriptionWide = null;
             }
         }
-        if (updates.isEmpty() && newSchedules == null) {
+        if (updates.isEmpty() && newSubscriptionWide == null) {
             released(count);
             return;
         }
@@ -583,8 +520,8 @@ final class StateStore {
             }
             records.write('\n');
         }
-        if (newSchedules != null) {
-            records.writeBytes(newSchedules); // {"deletionSchedules": [...], "unregisteredProviders": [...]}
+        if (newSubscriptionWide != null) {
+            records.writeBytes(newSubscriptionWide); // {"deletionSchedules": [...], "unregisteredProviders": [...]}
             records.write('\n');
         }
         try {
@@ -593,7 +530,7 @@ final class StateStore {
             // The changes stay to be saved: the next try serializes those groups again.
             synchronized (world) {
                 world.changedGroups.addAll(keys);
-                world.subscriptionWideChanged |= schedules;
+                world.subscriptionWideChanged |= subscriptionWide;
                 world.unknownChange |= all;
             }
             if (journalTrouble.failed(describe(e), now)) {
@@ -611,8 +548,8 @@ final class StateStore {
                 saved.put(u.getKey(), u.getValue());
             }
         }
-        if (newSchedules != null) {
-            savedSubscriptionWide = newSchedules;
+        if (newSubscriptionWide != null) {
+            savedSubscriptionWide = newSubscriptionWide;
         }
         if (journalTrouble.recovered()) {
             LOG.log(System.Logger.Level.INFO, "the fake cloud's changes are saved to " + file + "'s journal again, after "
@@ -644,7 +581,7 @@ final class StateStore {
         if (journal == null) {
             openJournal();
         }
-        check.beforeWrite(journalPath(journalNumber));
+        writeCheck.beforeWrite(journalPath(journalNumber));
         try {
             ByteBuffer buf = ByteBuffer.wrap(records);
             while (buf.hasRemaining()) {
@@ -667,7 +604,7 @@ final class StateStore {
 
     private void openJournal() throws IOException {
         Path p = journalPath(journalNumber);
-        check.beforeWrite(p);
+        writeCheck.beforeWrite(p);
         Files.createDirectories(dir);
         if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
             try {
@@ -811,7 +748,7 @@ final class StateStore {
     /** Writes the document beside the state file, then moves it into place; -1 if aborted. */
     private long writeDocument(Snapshot s, BooleanSupplier abort) throws IOException {
         Files.createDirectories(dir);
-        check.beforeWrite(file);
+        writeCheck.beforeWrite(file);
         Path tmp = Files.createTempFile(dir, "." + name + ".", ".tmp");
         long bytes = 0;
         boolean done = false;
@@ -834,9 +771,9 @@ final class StateStore {
                 // The subscription-wide fields close the document: their object without its opening brace.
                 byte[] tail = ("\n],\n").getBytes(StandardCharsets.UTF_8);
                 out.write(tail);
-                out.write(s.schedules(), 1, s.schedules().length - 1);
+                out.write(s.subscriptionWide(), 1, s.subscriptionWide().length - 1);
                 out.write(NEWLINE);
-                bytes += tail.length + s.schedules().length;
+                bytes += tail.length + s.subscriptionWide().length;
             }
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -878,29 +815,17 @@ final class StateStore {
         stopping = true;
         wake();
         Thread t = saver;
-        if (t != null) {
-            try {
-                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - nanoTime.getAsLong())));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (t.isAlive()) {
-                LOG.log(System.Logger.Level.WARNING, "the fake cloud's state saver did not stop in time; the state file"
-                        + " keeps what was saved before");
-                return;
-            }
+        if (t != null && !stoppedBy(t, deadlineNanos)) {
+            LOG.log(System.Logger.Level.WARNING, "the fake cloud's state saver did not stop in time; the state file"
+                    + " keeps what was saved before");
+            return;
         }
         // The last changes first (the document writer never touches the journal), then the document.
         abortDocument = true;
         saveChanges(nanoTime.getAsLong());
         Thread w = documentWriter;
         if (w != null) {
-            try {
-                w.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - nanoTime.getAsLong())));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (w.isAlive()) {
+            if (!stoppedBy(w, deadlineNanos)) {
                 closeJournalQuietly();
                 return;
             }
@@ -926,6 +851,19 @@ final class StateStore {
         if (whole) {
             removeJournalsBefore(Integer.MAX_VALUE);
         }
+    }
+
+    /**
+     * Waits for {@code thread} to end until {@code deadlineNanos} (per the store's clock; at least 1 ms);
+     * whether it has ended. An interrupt ends the wait and is kept.
+     */
+    private boolean stoppedBy(Thread thread, long deadlineNanos) {
+        try {
+            thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - nanoTime.getAsLong())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !thread.isAlive();
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -972,7 +910,7 @@ final class StateStore {
     }
 
     /** One kind of write that can fail for a while: when to try again, and what to log. */
-    static final class Trouble {
+    private static final class Trouble {
         private final String what;
         String problem;
         int failures;
@@ -1008,15 +946,10 @@ final class StateStore {
             failures = 0;
             return true;
         }
-
-        @Override
-        public String toString() {
-            return what + (problem == null ? ": ok" : ": " + problem + " (" + failures + " failures)");
-        }
     }
 
     /** The wait after the {@code failures}-th failure in a row: 250 ms, doubling, at most 30 s. */
-    static long backoffNanos(int failures) {
+    private static long backoffNanos(int failures) {
         int shift = Math.min(Math.max(failures - 1, 0), 20);
         return Math.min(FIRST_RETRY_NANOS << shift, MAX_RETRY_NANOS);
     }

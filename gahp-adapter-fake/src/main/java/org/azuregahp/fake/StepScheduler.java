@@ -140,21 +140,10 @@ final class StepScheduler {
                 return;
             }
             if (failNow) {
-                long count;
-                synchronized (world) {
-                    if (op.ended) {
-                        return;
-                    }
-                    op.ended = true;
-                    world.running = op;
-                    try {
-                        op.rollback();
-                    } finally {
-                        world.running = null;
-                    }
-                    count = world.changeCount;
+                long count = undo(op);
+                if (count >= 0) {
+                    deliver(op, count, () -> result.completeExceptionally(fault.error()));
                 }
-                deliver(op, count, () -> result.completeExceptionally(fault.error()));
                 return;
             }
             CompletionStage<T> out;
@@ -175,18 +164,11 @@ final class StepScheduler {
                     count = world.changeCount;
                 }
             } catch (RuntimeException e) {
-                synchronized (world) {
-                    op.ended = true;
-                    world.running = op;
-                    try {
-                        op.rollback();
-                    } finally {
-                        world.running = null;
-                    }
-                    count = world.changeCount;
+                count = undo(op);
+                if (count >= 0) {
+                    deliver(op, count, () -> result.completeExceptionally(e instanceof CloudException ? e
+                            : new CloudException(CloudException.INTERNAL, "The fake cloud failed: " + e)));
                 }
-                deliver(op, count, () -> result.completeExceptionally(e instanceof CloudException ? e
-                        : new CloudException(CloudException.INTERNAL, "The fake cloud failed: " + e)));
                 return;
             }
             if (out != null) {
@@ -206,6 +188,27 @@ final class StepScheduler {
         if (!result.isDone()) {
             result.completeExceptionally(new CloudException(CloudException.INTERNAL,
                     "The fake cloud's operation ended without a result."));
+        }
+    }
+
+    /**
+     * Ends {@code op} by undoing what it made, unless it has ended already (the cloud was closed
+     * meanwhile, and close() finished or undid it; its result is the closed error). Returns the change
+     * count its result must wait to be saved up to, or -1 when it had ended.
+     */
+    private long undo(Op<?> op) {
+        synchronized (world) {
+            if (op.ended) {
+                return -1;
+            }
+            op.ended = true;
+            world.running = op;
+            try {
+                op.rollback();
+            } finally {
+                world.running = null;
+            }
+            return world.changeCount;
         }
     }
 

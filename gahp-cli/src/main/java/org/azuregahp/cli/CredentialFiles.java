@@ -91,23 +91,19 @@ final class CredentialFiles {
     private static Credentials fromJson(String file, Map<String, String> lower) {
         String clientId = require(file, lower, "clientId", "clientid");
         String tenantId = require(file, lower, "tenantId", "tenantid");
-        String secret = blankToNull(lower.remove("clientsecret"));
-        String cert = blankToNull(lower.remove("clientcertificate"));
-        if (cert == null) {
-            cert = blankToNull(lower.remove("clientcertificatepath"));
-        }
-        String certPassword = blankToNull(lower.remove("clientcertificatepassword"));
+        String secret = firstOf(lower, "clientsecret");
+        String cert = firstOf(lower, "clientcertificate", "clientcertificatepath");
+        String certPassword = firstOf(lower, "clientcertificatepassword");
         if (secret == null && cert == null) {
             throw fail(file, "has neither clientSecret nor clientCertificate");
         }
-        String subscription = blankToNull(lower.remove("subscriptionid"));
-        String authority = blankToNull(lower.remove("activedirectoryendpointurl"));
-        String arm = blankToNull(lower.remove("resourcemanagerendpointurl"));
+        String subscription = firstOf(lower, "subscriptionid");
+        String authority = firstOf(lower, "activedirectoryendpointurl");
+        String arm = firstOf(lower, "resourcemanagerendpointurl");
         checkEndpoint(file, "activeDirectoryEndpointUrl", authority);
         checkEndpoint(file, "resourceManagerEndpointUrl", arm);
-        return new Credentials(clientId, secret == null ? null : new Secret(secret), cert,
-                certPassword == null ? null : new Secret(certPassword), tenantId, subscription, authority, arm,
-                withoutSecrets(lower));
+        return new Credentials(clientId, secretOrNull(secret), cert, secretOrNull(certPassword), tenantId, subscription,
+                authority, arm, withoutSecrets(lower));
     }
 
     private static Credentials fromText(String file, String text) {
@@ -133,15 +129,9 @@ final class CredentialFiles {
         }
         String clientId = require(file, values, "client_id", "client_id", "clientid");
         String tenantId = require(file, values, "tenant_id", "tenant_id", "tenantid");
-        String secret = blankToNull(values.remove("secret"));
-        if (secret == null) {
-            secret = blankToNull(values.remove("client_secret"));
-        }
-        String cert = blankToNull(values.remove("client_certificate"));
-        if (cert == null) {
-            cert = blankToNull(values.remove("certificate"));
-        }
-        String certPassword = blankToNull(values.remove("client_certificate_password"));
+        String secret = firstOf(values, "secret", "client_secret");
+        String cert = firstOf(values, "client_certificate", "certificate");
+        String certPassword = firstOf(values, "client_certificate_password");
         if (secret == null && cert == null) {
             throw fail(file, "has neither 'secret' nor 'client_certificate'");
         }
@@ -150,9 +140,12 @@ final class CredentialFiles {
         String arm = firstOf(values, "resource_manager_endpoint", "resource", "resourcemanagerendpointurl");
         checkEndpoint(file, "authority", authority);
         checkEndpoint(file, "resource_manager_endpoint", arm);
-        return new Credentials(clientId, secret == null ? null : new Secret(secret), cert,
-                certPassword == null ? null : new Secret(certPassword), tenantId, subscription, authority, arm,
-                withoutSecrets(values));
+        return new Credentials(clientId, secretOrNull(secret), cert, secretOrNull(certPassword), tenantId, subscription,
+                authority, arm, withoutSecrets(values));
+    }
+
+    private static Secret secretOrNull(String value) {
+        return value == null ? null : new Secret(value);
     }
 
     private static int indexOfSeparator(String line) {
@@ -173,6 +166,7 @@ final class CredentialFiles {
         return v;
     }
 
+    /** The first of {@code keys} with a value (stripped), removed with those before it; null when none has one. */
     private static String firstOf(Map<String, String> values, String... keys) {
         for (String k : keys) {
             String v = blankToNull(values.remove(k));

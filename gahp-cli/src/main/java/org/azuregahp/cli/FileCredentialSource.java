@@ -11,11 +11,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.azuregahp.ports.CloudException;
 import org.azuregahp.ports.credentials.CredentialSource;
@@ -28,9 +23,10 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  * <li>Never on the caller's thread, and never under a lock another file's request needs: each file is
- * looked at on a thread of its own, and requests naming a file already being looked at wait for that
- * one look. A file that hangs (a stuck network file system) so holds up only the requests that name
- * it; at most {@link #MAX_READS} files are looked at at once, and a request beyond that fails at once.
+ * looked at on a thread of its own ({@link FileReads}, shared with the {@code key=} file reads but with
+ * a budget of its own), and requests naming a file already being looked at wait for that one look. A
+ * file that hangs (a stuck network file system) so holds up only the requests that name it; at most
+ * {@link #MAX_READS} files are looked at at once, and a request beyond that fails at once.
  * <li>Only regular files, at most {@link CredentialFiles#MAX_BYTES} of them ({@link RegularFiles}).
  * <li>What it parsed is kept per path with the file's size, modification time and identity (inode):
  * a request whose file is unchanged costs one {@code stat}, not a read and a parse.
@@ -71,23 +67,19 @@ final class FileCredentialSource implements CredentialSource {
     }
 
     private final FileAccess files;
-    private final ThreadPoolExecutor readers;
+    private final FileReads.Lane readers;
     private final ConcurrentHashMap<String, CompletableFuture<Credentials>> looking = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Parsed> parsed = new ConcurrentHashMap<>();
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
-    FileCredentialSource() {
-        this(FileAccess.LOCAL);
+    /** Looks at files on {@code threads}, with a budget of {@link #MAX_READS} files at once. */
+    FileCredentialSource(FileReads threads) {
+        this(FileAccess.LOCAL, threads);
     }
 
-    FileCredentialSource(FileAccess files) {
+    FileCredentialSource(FileAccess files, FileReads threads) {
         this.files = Objects.requireNonNull(files, "files");
-        AtomicInteger n = new AtomicInteger();
-        this.readers = new ThreadPoolExecutor(0, MAX_READS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, "azure-gahp-credentials-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.readers = threads.lane(MAX_READS);
     }
 
     @Override
@@ -97,24 +89,23 @@ final class FileCredentialSource implements CredentialSource {
         if (underWay != null) {
             return underWay;
         }
-        try {
-            readers.execute(() -> {
-                Credentials credentials = null;
-                Throwable failure = null;
-                try {
-                    credentials = load(path);
-                } catch (Throwable e) {
-                    failure = e;
-                }
-                // Off the list first: the requests completed below may start new work on this thread.
-                looking.remove(path, mine);
-                if (failure == null) {
-                    mine.complete(credentials);
-                } else {
-                    mine.completeExceptionally(failure);
-                }
-            });
-        } catch (RejectedExecutionException e) {
+        boolean started = readers.tryExecute(() -> {
+            Credentials credentials = null;
+            Throwable failure = null;
+            try {
+                credentials = load(path);
+            } catch (Throwable e) {
+                failure = e;
+            }
+            // Off the list first: the requests completed below may start new work on this thread.
+            looking.remove(path, mine);
+            if (failure == null) {
+                mine.complete(credentials);
+            } else {
+                mine.completeExceptionally(failure);
+            }
+        });
+        if (!started) {
             looking.remove(path, mine);
             mine.completeExceptionally(CredentialFiles.fail(path, "was not read: " + MAX_READS
                     + " other credential files are still being read (is a file system hung?)"));

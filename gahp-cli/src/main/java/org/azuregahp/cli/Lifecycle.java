@@ -19,6 +19,11 @@ interface Lifecycle {
 
     /** For tests and embedders: nothing around the session, and exiting just returns. */
     static Lifecycle inProcess() {
+        return inProcess(status -> { });
+    }
+
+    /** As {@link #inProcess()}, telling {@code onExit} the status of the exit. */
+    static Lifecycle inProcess(java.util.function.IntConsumer onExit) {
         return new Lifecycle() {
             @Override
             public void afterBanner() {
@@ -30,6 +35,7 @@ interface Lifecycle {
 
             @Override
             public void exit(int status) {
+                onExit.accept(status);
             }
         };
     }

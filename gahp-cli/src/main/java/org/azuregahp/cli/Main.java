@@ -42,7 +42,7 @@ public final class Main {
             halt(0, err);
         }
         Settings settings = ((Run) outcome).settings();
-        String stateProblem = settings.fakeState() == null ? null : FakeStateCheck.problem(settings.fakeState());
+        String stateProblem = Wiring.fakeStateProblem(settings);
         if (stateProblem != null) {
             err.println("azure-gahp: " + stateProblem);
             halt(2, err);

@@ -9,11 +9,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.azuregahp.azure.AzureCloud;
@@ -23,6 +20,7 @@ import org.azuregahp.domain.engine.GahpEngine;
 import org.azuregahp.domain.engine.OutputSink;
 import org.azuregahp.domain.engine.Scheduler;
 import org.azuregahp.fake.FakeCloud;
+import org.azuregahp.fake.StateFileException;
 import org.azuregahp.ports.Cloud;
 import org.azuregahp.ports.credentials.CredentialSource;
 
@@ -39,7 +37,7 @@ final class Wiring {
     static final int MAX_RESULT_LINE_BYTES = 400_000;
     /** The engine's worker threads: handlers only start cloud calls, they never wait on them. */
     static final int ENGINE_WORKERS = 4;
-    /** Threads reading {@code key=} and {@code customData=} files at most; more reads wait their turn. */
+    /** {@code key=} and {@code customData=} files read at once at most; more reads wait their turn. */
     static final int FILE_READERS = 64;
 
     private Wiring() {
@@ -70,11 +68,30 @@ final class Wiring {
     }
 
     /**
-     * Where both clouds read the credential files requests name: off the engine's threads, only regular
-     * files, parsed once per version of a file, warning about files others can read.
+     * Where both clouds read the credential files requests name: on the file-reading threads (off the
+     * engine's), only regular files, parsed once per version of a file, warning about files others can
+     * read.
      */
-    static CredentialSource credentialSource() {
-        return new FileCredentialSource();
+    static CredentialSource credentialSource(FileReads fileReads) {
+        return new FileCredentialSource(fileReads);
+    }
+
+    /**
+     * What is wrong with the {@code --fake-state} file, checked before the banner so that a bad one is
+     * a usage error: {@code --fake-state <path> is a directory, not a regular file}, {@code --fake-state
+     * <path>: parent is not writable (<dir>)}; null when nothing is, or without a state file. The fake
+     * cloud owns the file and its check ({@link FakeCloud#checkStateFile}).
+     */
+    static String fakeStateProblem(Settings settings) {
+        if (settings.fakeState() == null) {
+            return null;
+        }
+        try {
+            FakeCloud.checkStateFile(settings.fakeState());
+            return null;
+        } catch (StateFileException e) {
+            return e.about("--fake-state " + settings.fakeState());
+        }
     }
 
     /** The clock: {@code --fake-time-scale} speeds up the fake cloud's clock (and the engine's schedule checks). */
@@ -90,24 +107,26 @@ final class Wiring {
      */
     static Assembly assemble(Settings settings, BuildInfo build, OutputSink output) {
         Clock clock = clock(settings);
+        FileReads fileReads = new FileReads();
+        CredentialSource credentials = credentialSource(fileReads);
         if (settings.cloud() == Settings.CloudKind.FAKE) {
-            FakeCloud fake = fakeCloud(settings, clock);
+            FakeCloud fake = fakeCloud(settings, clock, credentials);
             return assemble(settings, build, fake, clock, output,
-                    new KnownValues(fake::vmNames, fake::scaleSetNames));
+                    new KnownValues(fake::vmNames, fake::scaleSetNames), fileReads);
         }
-        return assemble(settings, build, AzureCloud.create(azureSettings(settings), credentialSource()), clock, output,
-                KnownValues.none());
+        return assemble(settings, build, AzureCloud.create(azureSettings(settings), credentials), clock, output,
+                KnownValues.none(), fileReads);
     }
 
-    /** The engine and everything around it over a cloud already built. */
+    /**
+     * The engine and everything around it over a cloud already built, reading {@code key=} and
+     * {@code customData=} files on {@code fileReads} (the threads the cloud's credential source uses).
+     */
     static Assembly assemble(Settings settings, BuildInfo build, Cloud cloud, Clock clock, OutputSink output,
-            KnownValues known) {
+            KnownValues known, FileReads fileReads) {
         ExecutorService workers = Executors.newFixedThreadPool(ENGINE_WORKERS, daemons("gahp-engine-worker"));
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemons("gahp-engine-timer"));
         timer.setRemoveOnCancelPolicy(true);
-        ThreadPoolExecutor fileReads = new ThreadPoolExecutor(FILE_READERS, FILE_READERS, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), daemons("gahp-file-read"));
-        fileReads.allowCoreThreadTimeOut(true);
         LoggedDiagnostics diagnostics = new LoggedDiagnostics();
         GahpEngine engine = GahpEngine.builder(cloud)
                 .config(engineConfig(settings, build))
@@ -115,18 +134,18 @@ final class Wiring {
                 .clock(clock)
                 .executor(workers)
                 .scheduler(Scheduler.on(timer))
-                .files(new FileSystemLocalFiles(Main.homeDirectory(), fileReads))
+                .files(new FileSystemLocalFiles(Main.homeDirectory(), fileReads.lane(FILE_READERS)))
                 .diagnostics(diagnostics)
                 .listener(new RequestLog())
                 .build();
         RequestLog.sessionStarted(build, settings);
-        return new Assembly(cloud, engine, clock, known, diagnostics, List.of(workers, timer, fileReads));
+        return new Assembly(cloud, engine, clock, known, diagnostics, List.of(workers, timer, fileReads.threads()));
     }
 
     /** The fake cloud the settings describe. */
-    static FakeCloud fakeCloud(Settings settings, Clock clock) {
+    static FakeCloud fakeCloud(Settings settings, Clock clock, CredentialSource credentials) {
         FakeCloud.Builder builder = FakeCloud.builder()
-                .credentials(credentialSource())
+                .credentials(credentials)
                 .latency(settings.fakeLatency())
                 .failureRate(settings.fakeFailureRate())
                 .clock(clock);
@@ -164,7 +183,8 @@ final class Wiring {
         return azure;
     }
 
-    private static ThreadFactory daemons(String name) {
+    /** Daemon threads named {@code <name>-1}, {@code <name>-2}, ... */
+    static ThreadFactory daemons(String name) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, name + "-" + n.incrementAndGet());

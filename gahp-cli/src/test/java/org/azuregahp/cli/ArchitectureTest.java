@@ -18,8 +18,10 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
 
+    /** The main code only: neither test classes nor the test-jars on the test class path (gahp-ports' helpers). */
     static final JavaClasses ALL = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .withImportOption(location -> !location.contains("-tests.jar"))
             .importPackages("org.azuregahp");
 
     /** The composition root and its nested classes. */

@@ -28,7 +28,7 @@ class CredentialFilesTest {
     @TempDir
     Path dir;
 
-    private final FileCredentialSource source = new FileCredentialSource();
+    private final FileCredentialSource source = new FileCredentialSource(new FileReads());
 
     private Credentials read(Path file) {
         try {

@@ -7,19 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.azuregahp.ports.CloudException;
 import org.azuregahp.ports.credentials.Credentials;
@@ -107,7 +102,7 @@ class FileCredentialSourceTest {
         Path fifo = fifo("azure_auth.json");
         Path link = dir.resolve("link-to-fifo.json");
         Files.createSymbolicLink(link, fifo);
-        FileCredentialSource source = new FileCredentialSource();
+        FileCredentialSource source = new FileCredentialSource(new FileReads());
         assertThat(failure(ask(source, fifo)).getMessage())
                 .isEqualTo("credential file " + fifo + " is a FIFO (named pipe), not a regular file");
         assertThat(failure(ask(source, link)).getMessage())
@@ -117,13 +112,13 @@ class FileCredentialSourceTest {
     @ParameterizedTest
     @ValueSource(strings = {"/dev/zero", "/dev/null", "/dev/stdin", "/proc/self/fd/0", "/proc/self/fd/1"})
     void devicesAndOurOwnStreamsAreRefused(String path) throws Exception {
-        CloudException e = failure(ask(new FileCredentialSource(), path));
+        CloudException e = failure(ask(new FileCredentialSource(new FileReads()), path));
         assertThat(e.getMessage()).startsWith("credential file " + path + " is ").endsWith("not a regular file");
     }
 
     @Test
     void aDirectoryIsRefusedAndALinkToARegularFileIsFollowed() throws Exception {
-        FileCredentialSource source = new FileCredentialSource();
+        FileCredentialSource source = new FileCredentialSource(new FileReads());
         assertThat(failure(ask(source, dir)).getMessage()).endsWith("is a directory, not a regular file");
         Path file = write("real.json", JSON, "rw-------");
         Path link = dir.resolve("link.json");
@@ -133,46 +128,16 @@ class FileCredentialSourceTest {
 
     @Test
     void aPathWithANulIsRefusedWithoutTheNul() throws Exception {
-        assertThat(failure(ask(new FileCredentialSource(), "/tmp/a\0b")).getMessage())
+        assertThat(failure(ask(new FileCredentialSource(new FileReads()), "/tmp/a\0b")).getMessage())
                 .isEqualTo("credential file /tmp/a\\0b is not a valid path");
-    }
-
-    /** Counts reads, and can make looking at one path hang until released. */
-    private static final class Watched implements FileCredentialSource.FileAccess {
-        final Map<String, AtomicInteger> looks = new ConcurrentHashMap<>();
-        final AtomicInteger reads = new AtomicInteger();
-        final CountDownLatch release = new CountDownLatch(1);
-        final CountDownLatch hanging = new CountDownLatch(1);
-        volatile String hangOn = "";
-
-        @Override
-        public BasicFileAttributes regular(Path file) throws RegularFiles.Problem {
-            looks.computeIfAbsent(file.toString(), k -> new AtomicInteger()).incrementAndGet();
-            if (file.toString().equals(hangOn)) {
-                hanging.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return RegularFiles.regular(file);
-        }
-
-        @Override
-        public byte[] read(Path file, int maxBytes) throws RegularFiles.Problem {
-            reads.incrementAndGet();
-            return RegularFiles.read(file, maxBytes);
-        }
     }
 
     @Test
     void aFileThatHangsHoldsUpOnlyTheRequestsThatNameIt() throws Exception {
         Path hung = write("on-stuck-nfs.json", JSON, "rw-------");
         Path good = write("good.json", JSON, "rw-------");
-        Watched files = new Watched();
-        files.hangOn = hung.toString();
-        FileCredentialSource source = new FileCredentialSource(files);
+        WatchedFiles files = WatchedFiles.hangingOn(hung);
+        FileCredentialSource source = new FileCredentialSource(files, new FileReads());
 
         CompletableFuture<Credentials> first = ask(source, hung);
         assertThat(files.hanging.await(GUARD_SECONDS, TimeUnit.SECONDS)).isTrue();
@@ -193,23 +158,8 @@ class FileCredentialSourceTest {
 
     @Test
     void whenTooManyFilesHangFurtherRequestsFailAtOnceSayingSo() throws Exception {
-        Watched files = new Watched();
-        FileCredentialSource source = new FileCredentialSource(new FileCredentialSource.FileAccess() {
-            @Override
-            public BasicFileAttributes regular(Path file) throws RegularFiles.Problem {
-                try {
-                    files.release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return RegularFiles.regular(file);
-            }
-
-            @Override
-            public byte[] read(Path file, int maxBytes) throws RegularFiles.Problem {
-                return RegularFiles.read(file, maxBytes);
-            }
-        });
+        WatchedFiles files = WatchedFiles.hangingOnEvery();
+        FileCredentialSource source = new FileCredentialSource(files, new FileReads());
         List<CompletableFuture<Credentials>> stuck = new ArrayList<>();
         for (int i = 0; i < FileCredentialSource.MAX_READS; i++) {
             stuck.add(ask(source, dir.resolve("hung" + i + ".json")));
@@ -225,8 +175,8 @@ class FileCredentialSourceTest {
     @Test
     void anUnchangedFileIsParsedOnceAndAChangedOneAgain() throws Exception {
         Path file = write("azure_auth.json", JSON, "rw-------");
-        Watched files = new Watched();
-        FileCredentialSource source = new FileCredentialSource(files);
+        WatchedFiles files = WatchedFiles.plain();
+        FileCredentialSource source = new FileCredentialSource(files, new FileReads());
         Credentials first = get(ask(source, file));
         for (int i = 0; i < 10; i++) {
             assertThat(get(ask(source, file))).isSameAs(first);
@@ -258,7 +208,7 @@ class FileCredentialSourceTest {
     void aFileOthersCanReadIsWarnedAboutOnceWithoutItsContents() throws Exception {
         Path open = write("open.json", JSON, "rw-r--r--");
         Path broken = write("broken-open.json", "{\"clientId\":\"x\",\"clientSecret\":\"" + SECRET + "\"}", "rw-r-----");
-        FileCredentialSource source = new FileCredentialSource();
+        FileCredentialSource source = new FileCredentialSource(new FileReads());
         get(ask(source, open));
         get(ask(source, open));
         failure(ask(source, broken));
@@ -271,7 +221,7 @@ class FileCredentialSourceTest {
     @Test
     void aPrivateFileAndAMissingFileAreQuiet() throws Exception {
         Path file = write("azure_auth.json", JSON, "rw-------");
-        FileCredentialSource source = new FileCredentialSource();
+        FileCredentialSource source = new FileCredentialSource(new FileReads());
         get(ask(source, file));
         failure(ask(source, dir.resolve("missing.json")));
         assertThat(log.list).isEmpty();

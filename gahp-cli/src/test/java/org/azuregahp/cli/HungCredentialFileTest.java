@@ -5,23 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.azuregahp.domain.codec.GahpCodec;
-import org.azuregahp.domain.engine.EngineConfig;
 import org.azuregahp.domain.engine.EngineListener;
 import org.azuregahp.domain.engine.GahpEngine;
 import org.azuregahp.domain.result.Result;
 import org.azuregahp.fake.FakeCloud;
-import org.azuregahp.ports.LocalFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,25 +40,8 @@ class HungCredentialFileTest {
                     StandardCharsets.UTF_8);
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
         }
-        CountDownLatch release = new CountDownLatch(1);
-        FileCredentialSource source = new FileCredentialSource(new FileCredentialSource.FileAccess() {
-            @Override
-            public BasicFileAttributes regular(Path file) throws RegularFiles.Problem {
-                if (file.equals(hung)) {
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                return RegularFiles.regular(file);
-            }
-
-            @Override
-            public byte[] read(Path file, int maxBytes) throws RegularFiles.Problem {
-                return RegularFiles.read(file, maxBytes);
-            }
-        });
+        WatchedFiles files = WatchedFiles.hangingOn(hung);
+        FileCredentialSource source = new FileCredentialSource(files, new FileReads());
         BlockingQueue<String> results = new LinkedBlockingQueue<>();
         try (FakeCloud cloud = FakeCloud.builder().credentials(source).build()) {
             GahpEngine engine = GahpEngine.builder(cloud).listener(new EngineListener() {
@@ -94,7 +72,7 @@ class HungCredentialFileTest {
             assertThat(answered).allSatisfy(r -> assertThat(r.get(1)).isEqualTo("NULL"));
             assertThat(results).as("nothing for the hung file yet").isEmpty();
 
-            release.countDown();
+            files.release.countDown();
             List<String> late = new ArrayList<>();
             for (int i = 0; i < waiting.size(); i++) {
                 List<String> r = GahpCodec.split(next(results));

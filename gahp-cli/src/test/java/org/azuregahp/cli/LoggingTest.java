@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.azuregahp.domain.engine.EngineListener;
 import org.azuregahp.domain.result.Outcome;
@@ -155,32 +156,32 @@ class LoggingTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
     }
 
-    /** A cloud whose every operation throws what no adapter should: a bug. */
-    private static Cloud brokenCloud(RuntimeException bug) {
+    /** A cloud that can only ping, the way {@code ping} says: every other capability is unsupported. */
+    private static Cloud pingOnly(Supplier<CompletionStage<Void>> ping) {
         return ref -> new CloudAccount() {
             @Override
             public CompletionStage<Void> ping() {
-                throw bug;
+                return ping.get();
             }
 
             @Override
             public VirtualMachines virtualMachines() {
-                throw bug;
+                throw new UnsupportedOperationException();
             }
 
             @Override
             public ScaleSets scaleSets() {
-                throw bug;
+                throw new UnsupportedOperationException();
             }
 
             @Override
             public SecretVaults secretVaults() {
-                throw bug;
+                throw new UnsupportedOperationException();
             }
 
             @Override
             public DeletionSchedules deletionSchedules() {
-                throw bug;
+                throw new UnsupportedOperationException();
             }
         };
     }
@@ -193,8 +194,10 @@ class LoggingTest {
         Logging.configure(settings);
         List<String> wire = new java.util.concurrent.CopyOnWriteArrayList<>();
         Wiring.Assembly parts = Wiring.assemble(settings, new BuildInfo("1.0.0", "Nov 27 2026"),
-                brokenCloud(new IllegalStateException("adapter bug")), Clock.systemUTC(), wire::add,
-                KnownValues.none());
+                pingOnly(() -> {
+                    throw new IllegalStateException("adapter bug"); // what no adapter should throw: a bug
+                }), Clock.systemUTC(), wire::add,
+                KnownValues.none(), new FileReads());
         BlockingQueue<Result> results = new LinkedBlockingQueue<>();
         parts.engine().addListener(new EngineListener() {
             @Override
@@ -227,35 +230,10 @@ class LoggingTest {
         Path file = dir.resolve("gahp.log");
         Settings settings = settings("--log", file.toString());
         Logging.configure(settings);
-        Cloud outOfMemory = ref -> new CloudAccount() {
-            @Override
-            public CompletionStage<Void> ping() {
-                return CompletableFuture.failedFuture(new OutOfMemoryError("Java heap space"));
-            }
-
-            @Override
-            public VirtualMachines virtualMachines() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public ScaleSets scaleSets() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public SecretVaults secretVaults() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public DeletionSchedules deletionSchedules() {
-                throw new UnsupportedOperationException();
-            }
-        };
+        Cloud outOfMemory = pingOnly(() -> CompletableFuture.failedFuture(new OutOfMemoryError("Java heap space")));
         List<String> wire = new java.util.concurrent.CopyOnWriteArrayList<>();
         Wiring.Assembly parts = Wiring.assemble(settings, new BuildInfo("1.0.0", "Nov 27 2026"), outOfMemory,
-                Clock.systemUTC(), wire::add, KnownValues.none());
+                Clock.systemUTC(), wire::add, KnownValues.none(), new FileReads());
         java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
         parts.onFatal(ended::countDown);
         try {

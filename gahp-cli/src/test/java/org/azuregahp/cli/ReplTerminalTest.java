@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.azuregahp.ports.testing.UnwritableDirectory;
 import org.jline.terminal.impl.DumbTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,24 +23,17 @@ class ReplTerminalTest {
 
     @Test
     void aPersonCanCreateListAndQuitWithHistoryKept(@TempDir Path home) throws Exception {
-        PipedOutputStream keyboard = new PipedOutputStream();
-        PipedInputStream in = new PipedInputStream(keyboard, 1 << 16);
-        LineCollector screen = new LineCollector();
-        DumbTerminal terminal = new DumbTerminal(in, screen);
-        Settings settings = ((CommandLine.Run) CommandLine.parse(List.of("--cloud", "fake", "--fake-seed", "3"),
-                Map.of())).settings();
-        Repl repl = new Repl(settings, new BuildInfo("1.0.0", "Nov 27 2026"), home);
-        CompletableFuture<Integer> done = CompletableFuture.supplyAsync(() -> repl.run(terminal, Lifecycle.inProcess()));
+        Shell shell = Shell.start(home, "--cloud", "fake", "--fake-seed", "3");
 
-        type(keyboard, "vm_create name=web1 location=westeurope image=linux-ubuntu-latest size=Standard_B1s"
+        shell.type("vm_create name=web1 location=westeurope image=linux-ubuntu-latest size=Standard_B1s"
                 + " adminUsername=azureuser key=ssh-rsa\\ AAAAB3NzaC1yc2EAAAADAQABAAABAQCstubkey\\ a@b");
-        waitFor(screen, "[1] AZURE_VM_CREATE succeeded");
-        type(keyboard, "AZURE_VM_LIST 10 NULL 00000000-0000-0000-0000-000000000001 web1");
-        waitFor(screen, "[10] AZURE_VM_LIST succeeded");
-        type(keyboard, "quit");
-        assertThat(done.get(10, TimeUnit.SECONDS)).isZero();
+        shell.waitFor("[1] AZURE_VM_CREATE succeeded");
+        shell.type("AZURE_VM_LIST 10 NULL 00000000-0000-0000-0000-000000000001 web1");
+        shell.waitFor("[10] AZURE_VM_LIST succeeded");
+        shell.type("quit");
+        assertThat(shell.exitStatus()).isZero();
 
-        String all = screen.everything();
+        String all = shell.screen();
         assertThat(all).contains("$GahpVersion:").contains("web1").contains("PowerState/running");
         assertThat(all).doesNotContain("\u001b["); // a dumb terminal gets no colour
         List<String> history = Files.readAllLines(home.resolve(Repl.HISTORY_FILE));
@@ -48,17 +42,11 @@ class ReplTerminalTest {
 
     @Test
     void endOfInputQuitsCleanly(@TempDir Path home) throws Exception {
-        PipedOutputStream keyboard = new PipedOutputStream();
-        PipedInputStream in = new PipedInputStream(keyboard);
-        LineCollector screen = new LineCollector();
-        DumbTerminal terminal = new DumbTerminal(in, screen);
-        Settings settings = ((CommandLine.Run) CommandLine.parse(List.of("--cloud", "fake"), Map.of())).settings();
-        Repl repl = new Repl(settings, new BuildInfo("1.0.0", "Nov 27 2026"), home);
-        CompletableFuture<Integer> done = CompletableFuture.supplyAsync(() -> repl.run(terminal, Lifecycle.inProcess()));
-        type(keyboard, "help");
-        waitFor(screen, "inflight");
-        keyboard.close();
-        assertThat(done.get(10, TimeUnit.SECONDS)).isZero();
+        Shell shell = Shell.start(home, "--cloud", "fake");
+        shell.type("help");
+        shell.waitFor("inflight");
+        shell.endInput();
+        assertThat(shell.exitStatus()).isZero();
     }
 
     /**
@@ -87,21 +75,15 @@ class ReplTerminalTest {
         };
         jline.addHandler(handler);
         try (UnwritableDirectory home = new UnwritableDirectory(dir.resolve("home"))) {
-            PipedOutputStream keyboard = new PipedOutputStream();
-            PipedInputStream in = new PipedInputStream(keyboard, 1 << 16);
-            LineCollector screen = new LineCollector();
-            DumbTerminal terminal = new DumbTerminal(in, screen);
-            Settings settings = ((CommandLine.Run) CommandLine.parse(List.of("--cloud", "fake"), Map.of())).settings();
-            Repl repl = new Repl(settings, new BuildInfo("1.0.0", "Nov 27 2026"), home.path);
-            CompletableFuture<Integer> done = CompletableFuture.supplyAsync(() -> repl.run(terminal, Lifecycle.inProcess()));
-            type(keyboard, "AZURE_PING 2 NULL 00000000-0000-0000-0000-000000000001");
-            waitFor(screen, "[2] AZURE_PING succeeded");
-            type(keyboard, "AZURE_PING 3 NULL 00000000-0000-0000-0000-000000000001");
-            waitFor(screen, "[3] AZURE_PING succeeded");
-            type(keyboard, "quit");
-            assertThat(done.get(10, TimeUnit.SECONDS)).isZero();
+            Shell shell = Shell.start(home.path, "--cloud", "fake");
+            shell.type("AZURE_PING 2 NULL 00000000-0000-0000-0000-000000000001");
+            shell.waitFor("[2] AZURE_PING succeeded");
+            shell.type("AZURE_PING 3 NULL 00000000-0000-0000-0000-000000000001");
+            shell.waitFor("[3] AZURE_PING succeeded");
+            shell.type("quit");
+            assertThat(shell.exitStatus()).isZero();
 
-            String all = screen.everything();
+            String all = shell.screen();
             assertThat(all.split("History is off", -1)).as("one note; screen:%n%s", all).hasSize(2);
             assertThat(all).contains("History is off for this session: .azure_gahp_history in your home directory"
                     + " cannot be written").doesNotContain("\tat ").doesNotContain("Exception:");
@@ -112,18 +94,60 @@ class ReplTerminalTest {
         }
     }
 
-    private static void type(PipedOutputStream keyboard, String line) throws IOException {
-        keyboard.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-        keyboard.flush();
-    }
+    /**
+     * The shell with these options on a dumb terminal over pipes, running on its own thread: what is
+     * typed goes in, what it shows is collected.
+     */
+    private static final class Shell {
+        private final PipedOutputStream keyboard;
+        private final LineCollector screen;
+        private final CompletableFuture<Integer> done;
 
-    private static void waitFor(LineCollector screen, String text) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!screen.everything().contains(text)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("'" + text + "' not shown; screen: " + screen.everything());
+        private Shell(PipedOutputStream keyboard, LineCollector screen, CompletableFuture<Integer> done) {
+            this.keyboard = keyboard;
+            this.screen = screen;
+            this.done = done;
+        }
+
+        static Shell start(Path home, String... options) throws IOException {
+            PipedOutputStream keyboard = new PipedOutputStream();
+            PipedInputStream in = new PipedInputStream(keyboard, 1 << 16);
+            LineCollector screen = new LineCollector();
+            DumbTerminal terminal = new DumbTerminal(in, screen);
+            Settings settings = ((CommandLine.Run) CommandLine.parse(List.of(options), Map.of())).settings();
+            Repl repl = new Repl(settings, new BuildInfo("1.0.0", "Nov 27 2026"), home);
+            return new Shell(keyboard, screen,
+                    CompletableFuture.supplyAsync(() -> repl.run(terminal, Lifecycle.inProcess())));
+        }
+
+        void type(String line) throws IOException {
+            keyboard.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            keyboard.flush();
+        }
+
+        /** Closes the keyboard: the end of input. */
+        void endInput() throws IOException {
+            keyboard.close();
+        }
+
+        /** Waits (10 s at most, a guard against a hang) until the screen shows {@code text}. */
+        void waitFor(String text) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!screen.everything().contains(text)) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("'" + text + "' not shown; screen: " + screen.everything());
+                }
+                Thread.sleep(20);
             }
-            Thread.sleep(20);
+        }
+
+        /** The shell's exit status, once it ends (10 s at most). */
+        int exitStatus() throws Exception {
+            return done.get(10, TimeUnit.SECONDS);
+        }
+
+        String screen() {
+            return screen.everything();
         }
     }
 }

@@ -39,20 +39,7 @@ class StdioServerTest {
         PipedInputStream in = new PipedInputStream(stdin, 1 << 16);
         StdioServer s = new StdioServer(settings, new BuildInfo("1.0.0", "Nov 27 2026"),
                 new PrintStream(stderr, true, StandardCharsets.UTF_8));
-        Lifecycle lifecycle = new Lifecycle() {
-            @Override
-            public void afterBanner() {
-            }
-
-            @Override
-            public void onReady(Shutdown shutdown) {
-            }
-
-            @Override
-            public void exit(int status) {
-                exits.incrementAndGet();
-            }
-        };
+        Lifecycle lifecycle = Lifecycle.inProcess(status -> exits.incrementAndGet());
         server = CompletableFuture.supplyAsync(() -> s.serve(in, stdout, lifecycle));
     }
 

@@ -169,8 +169,7 @@ class BenchStateFileTest {
             deleted.add(victim);
             lines.add("AZURE_VM_DELETE " + id++ + " NULL " + LauncherTestSupport.SUB + " " + victim);
         }
-        LauncherTestSupport.sendAllAccepted(s, lines);
-        Map<String, List<String>> results = LauncherTestSupport.resultsById(s, lines.size(), PATIENCE);
+        Map<String, List<String>> results = LauncherTestSupport.resultsOfAll(s, lines, PATIENCE);
         long t0 = System.nanoTime();
         switch (how) {
             case "EOF" -> st.gahp().closeStdin();

@@ -60,8 +60,7 @@ class CredentialFilesThroughLauncherTest {
             GahpSession s = new GahpSession(gahp);
             s.handshake();
             // One write; every line gets its return line (nothing read /dev/stdin away from the reader).
-            LauncherTestSupport.sendAllAccepted(s, lines);
-            Map<String, List<String>> results = LauncherTestSupport.resultsById(s, lines.size(), Duration.ofSeconds(60));
+            Map<String, List<String>> results = LauncherTestSupport.resultsOfAll(s, lines, Duration.ofSeconds(60));
             assertThat(results.get("20")).containsExactly("20", "NULL");
             assertThat(results.get("21")).containsExactly("21", "NULL");
             assertThat(results.get("22")).containsExactly("22", "NULL", "0");

@@ -61,6 +61,16 @@ final class LauncherTestSupport {
         }
     }
 
+    /**
+     * Sends the request lines in one write, each accepted ({@code S}), then collects one result for each,
+     * keyed by request id in completion order ({@link #resultsById}).
+     */
+    static Map<String, List<String>> resultsOfAll(GahpSession s, List<String> lines, java.time.Duration wait)
+            throws Exception {
+        sendAllAccepted(s, lines);
+        return resultsById(s, lines.size(), wait);
+    }
+
     /** Collects {@code n} results keyed by request id, asserting no id is answered twice. */
     static Map<String, List<String>> resultsById(GahpSession s, int n, java.time.Duration wait) throws Exception {
         Map<String, List<String>> byId = new LinkedHashMap<>();

@@ -115,8 +115,8 @@ class NothingLeftBehindTest {
         for (Map.Entry<String, String> e : lines.entrySet()) {
             keyById.put(e.getValue().split(" ")[1], e.getKey());
         }
-        LauncherTestSupport.sendAllAccepted(s, List.copyOf(lines.values()));
-        Map<String, List<String>> results = LauncherTestSupport.resultsById(s, lines.size(), Duration.ofSeconds(60));
+        Map<String, List<String>> results = LauncherTestSupport.resultsOfAll(s, List.copyOf(lines.values()),
+                Duration.ofSeconds(60));
         assertThat(results.keySet()).as(why).containsExactlyInAnyOrderElementsOf(keyById.keySet());
         for (Map.Entry<String, List<String>> e : results.entrySet()) {
             String key = keyById.get(e.getKey());

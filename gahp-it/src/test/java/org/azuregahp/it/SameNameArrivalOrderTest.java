@@ -22,12 +22,11 @@ class SameNameArrivalOrderTest {
         try (GahpProcess gahp = GahpProcess.start("--cloud", "fake", "--fake-latency", "2s")) {
             GahpSession s = new GahpSession(gahp);
             s.handshake();
-            LauncherTestSupport.sendAllAccepted(s, List.of(
+            Map<String, List<String>> byId = LauncherTestSupport.resultsOfAll(s, List.of(
                     LauncherTestSupport.vmCreate(2, "racevm", ""),
                     "AZURE_VM_DELETE 3 NULL " + SUB + " racevm",
                     // an unrelated name is not held up behind them
-                    "AZURE_PING 4 NULL " + SUB));
-            Map<String, List<String>> byId = LauncherTestSupport.resultsById(s, 3, WAIT);
+                    "AZURE_PING 4 NULL " + SUB), WAIT);
             assertThat(byId.get("2")).as("the create").hasSize(4).element(1).isEqualTo("NULL");
             assertThat(byId.get("3")).as("the delete").containsExactly("3", "NULL");
             assertThat(List.copyOf(byId.keySet())).as("results in completion order").containsExactly("4", "2", "3");
@@ -42,12 +41,11 @@ class SameNameArrivalOrderTest {
         try (GahpProcess gahp = GahpProcess.start("--cloud", "fake", "--fake-latency", "300ms")) {
             GahpSession s = new GahpSession(gahp);
             s.handshake();
-            LauncherTestSupport.sendAllAccepted(s, List.of(
+            Map<String, List<String>> byId = LauncherTestSupport.resultsOfAll(s, List.of(
                     LauncherTestSupport.vmssCreate(2, "racepool", 2),
                     "AZURE_VMSS_SCALE 3 NULL " + SUB + " name=racepool nodecount=3",
                     "AZURE_VMSS_STOP 4 NULL " + SUB + " racepool racepool",
-                    "AZURE_VMSS_DELETE 5 NULL " + SUB + " racepool"));
-            Map<String, List<String>> byId = LauncherTestSupport.resultsById(s, 4, WAIT);
+                    "AZURE_VMSS_DELETE 5 NULL " + SUB + " racepool"), WAIT);
             assertThat(byId.values()).as("every step succeeds").allSatisfy(r -> assertThat(r.get(1)).isEqualTo("NULL"));
             assertThat(List.copyOf(byId.keySet())).containsExactly("2", "3", "4", "5");
 

@@ -100,8 +100,7 @@ class SecretsNeverShownTest {
                 "--log-level", "debug")) {
             GahpSession s = new GahpSession(gahp);
             s.handshake();
-            LauncherTestSupport.sendAllAccepted(s, lines);
-            Map<String, List<String>> results = LauncherTestSupport.resultsById(s, lines.size(), Duration.ofSeconds(30));
+            Map<String, List<String>> results = LauncherTestSupport.resultsOfAll(s, lines, Duration.ofSeconds(30));
             assertThat(results).hasSize(lines.size());
             if (failureRate.equals("0")) {
                 // The success paths really ran: the canaries were used, not merely rejected early.
@@ -155,8 +154,7 @@ class SecretsNeverShownTest {
             for (int i = 0; i < files.size(); i++) {
                 lines.add("AZURE_PING " + (i + 2) + " " + files.get(i) + " " + SUB);
             }
-            LauncherTestSupport.sendAllAccepted(s, lines);
-            Map<String, List<String>> results = LauncherTestSupport.resultsById(s, lines.size(), Duration.ofSeconds(20));
+            Map<String, List<String>> results = LauncherTestSupport.resultsOfAll(s, lines, Duration.ofSeconds(20));
             assertThat(results.get("2").get(1)).isEqualTo("CredentialFileError: credential file " + keyOnly
                     + " line 3 has no value");
             assertThat(results.get("3").get(1)).contains(keyColon.toString()).contains("line 2");

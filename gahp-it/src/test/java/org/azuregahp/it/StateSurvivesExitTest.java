@@ -64,8 +64,7 @@ class StateSurvivesExitTest {
                     lines.add("AZURE_VM_DELETE " + id++ + " NULL " + LauncherTestSupport.SUB + " " + victim);
                 }
                 GahpSession s = new GahpSession(gahp);
-                LauncherTestSupport.sendAllAccepted(s, lines);
-                Map<String, List<String>> results = LauncherTestSupport.resultsById(s, lines.size(), PATIENCE);
+                Map<String, List<String>> results = LauncherTestSupport.resultsOfAll(s, lines, PATIENCE);
                 // Stop at once: the results were delivered, so their changes must already be saved.
                 switch (how) {
                     case "SIGTERM" -> gahp.process().destroy();

@@ -84,6 +84,17 @@ class GahpEngineTest {
         }
     }
 
+    /** Every ping waits until the test completes it: the pings' futures, in the order they started. */
+    static List<CompletableFuture<Void>> heldPings(StubCloud cloud) {
+        List<CompletableFuture<Void>> started = new ArrayList<>();
+        cloud.on("ping", x -> {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            started.add(f);
+            return f;
+        });
+        return started;
+    }
+
     // ---- banner and session commands ------------------------------------------------------------------------
 
     @Test
@@ -218,12 +229,7 @@ class GahpEngineTest {
     @Test
     void atMostMaxInFlightRunAndTheRestWait() {
         StubCloud cloud = new StubCloud();
-        List<CompletableFuture<Void>> started = new ArrayList<>();
-        cloud.on("ping", x -> {
-            CompletableFuture<Void> f = new CompletableFuture<>();
-            started.add(f);
-            return f;
-        });
+        List<CompletableFuture<Void>> started = heldPings(cloud);
         try (Conversation c = started(cloud, EngineConfig.defaults().withMaxInFlight(2), LocalFiles.NONE)) {
             for (int i = 1; i <= 5; i++) {
                 c.send("AZURE_PING " + i + H).expect("S");
@@ -286,12 +292,7 @@ class GahpEngineTest {
     @Test
     void theDeadlineStartsWhenARequestStartsRunningNotWhenItArrives() {
         StubCloud cloud = new StubCloud();
-        List<CompletableFuture<Void>> started = new ArrayList<>();
-        cloud.on("ping", x -> {
-            CompletableFuture<Void> f = new CompletableFuture<>();
-            started.add(f);
-            return f;
-        });
+        List<CompletableFuture<Void>> started = heldPings(cloud);
         EngineConfig cfg = EngineConfig.defaults().withMaxInFlight(1).withRequestTimeout(Duration.ofSeconds(10));
         try (Conversation c = started(cloud, cfg, LocalFiles.NONE)) {
             c.send("AZURE_PING 1" + H).expect("S");
@@ -311,12 +312,7 @@ class GahpEngineTest {
     @Test
     void shutdownAbandonsWorkAtOnceAndWritesNothingAfterwards() {
         StubCloud cloud = new StubCloud();
-        List<CompletableFuture<Void>> futures = new ArrayList<>();
-        cloud.on("ping", x -> {
-            CompletableFuture<Void> f = new CompletableFuture<>();
-            futures.add(f);
-            return f;
-        });
+        List<CompletableFuture<Void>> futures = heldPings(cloud);
         Conversation c = started(cloud, EngineConfig.defaults().withMaxInFlight(3), LocalFiles.NONE);
         c.send("ASYNC_MODE_ON").expect("S");
         for (int i = 1; i <= 10; i++) {
@@ -955,15 +951,22 @@ class GahpEngineTest {
 
     static final String CREATE_RACEVM = "AZURE_VM_CREATE 2" + H
             + " name=racevm location=westeurope image=linux-ubuntu-latest size=Standard_B1s";
+    static final String DELETE_RACEVM = "AZURE_VM_DELETE 3" + H + " racevm";
+
+    /** Every VM create waits until the test completes the one future this answers. */
+    static CompletableFuture<VmCreated> heldCreate(StubCloud cloud) {
+        CompletableFuture<VmCreated> create = new CompletableFuture<>();
+        cloud.on("vm.create", spec -> create);
+        return create;
+    }
 
     @Test
     void aDeleteRightBehindItsCreateWaitsForItThenDeletesWhatItMade() {
         StubCloud cloud = new StubCloud();
-        CompletableFuture<VmCreated> create = new CompletableFuture<>();
-        cloud.on("vm.create", spec -> create);
+        CompletableFuture<VmCreated> create = heldCreate(cloud);
         try (Conversation c = started(cloud)) {
             c.send(CREATE_RACEVM).expect("S");
-            c.send("AZURE_VM_DELETE 3" + H + " racevm").expect("S");
+            c.send(DELETE_RACEVM).expect("S");
             c.time.advance(Duration.ofSeconds(2));
             assertThat(cloud.calls).extracting(StubCloud.Call::op).as("the delete waits").containsExactly("vm.create");
             EngineStatistics s = c.engine.statistics();
@@ -1019,12 +1022,11 @@ class GahpEngineTest {
     void aRequestWaitingForItsNameHoldsNoInFlightSlotAndGetsItsTurnBeforeLaterArrivals() {
         StubCloud cloud = new StubCloud();
         Pending<Void> deletes = new Pending<>();
-        CompletableFuture<VmCreated> create = new CompletableFuture<>();
-        cloud.on("vm.create", spec -> create);
+        CompletableFuture<VmCreated> create = heldCreate(cloud);
         cloud.on("vm.delete", ref -> deletes.of(((ResourceRef) ref).name()));
         try (Conversation c = started(cloud, EngineConfig.defaults().withMaxInFlight(2), LocalFiles.NONE)) {
             c.send(CREATE_RACEVM).expect("S");
-            c.send("AZURE_VM_DELETE 3" + H + " racevm").expect("S");
+            c.send(DELETE_RACEVM).expect("S");
             c.send("AZURE_VM_DELETE 4" + H + " b").expect("S");
             c.send("AZURE_VM_DELETE 5" + H + " c").expect("S");
             c.time.runReady();
@@ -1050,7 +1052,7 @@ class GahpEngineTest {
         try (Conversation c = started(cloud, cfg, LocalFiles.NONE)) {
             c.send(CREATE_RACEVM).expect("S");
             c.time.advance(Duration.ofSeconds(20));
-            c.send("AZURE_VM_DELETE 3" + H + " racevm").expect("S");
+            c.send(DELETE_RACEVM).expect("S");
             c.time.advance(Duration.ofSeconds(10));
             c.awaitResults(1);
             assertThat(cloud.calls).extracting(StubCloud.Call::op).containsExactly("vm.create", "vm.delete");
@@ -1067,12 +1069,11 @@ class GahpEngineTest {
     @Test
     void aFailedRequestReleasesItsNameAndADuplicateIdWaitingForANameIsStillADuplicate() {
         StubCloud cloud = new StubCloud();
-        CompletableFuture<VmCreated> create = new CompletableFuture<>();
-        cloud.on("vm.create", spec -> create);
+        CompletableFuture<VmCreated> create = heldCreate(cloud);
         try (Conversation c = started(cloud)) {
             c.send(CREATE_RACEVM).expect("S");
-            c.send("AZURE_VM_DELETE 3" + H + " racevm").expect("S");
-            c.send("AZURE_VM_DELETE 3" + H + " racevm").expect("S");
+            c.send(DELETE_RACEVM).expect("S");
+            c.send(DELETE_RACEVM).expect("S");
             c.awaitResults(1);
             create.completeExceptionally(new CloudException("QuotaExceeded", "no cores left"));
             c.awaitResults(2);
@@ -1086,11 +1087,10 @@ class GahpEngineTest {
     @Test
     void shutdownDropsRequestsWaitingForTheirName() {
         StubCloud cloud = new StubCloud();
-        CompletableFuture<VmCreated> create = new CompletableFuture<>();
-        cloud.on("vm.create", spec -> create);
+        CompletableFuture<VmCreated> create = heldCreate(cloud);
         try (Conversation c = started(cloud)) {
             c.send(CREATE_RACEVM).expect("S");
-            c.send("AZURE_VM_DELETE 3" + H + " racevm").expect("S");
+            c.send(DELETE_RACEVM).expect("S");
             c.time.runReady();
             c.engine.shutdown();
             create.complete(new VmCreated("id", null));

@@ -1,4 +1,4 @@
-package org.azuregahp.cli;
+package org.azuregahp.ports.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -10,13 +10,16 @@ import java.nio.file.attribute.PosixFilePermissions;
 /**
  * A directory nobody can create files in, even when the tests run as root (as on the build machine):
  * permission bits 555 stop other users, {@code chattr +i} stops root. Close it to make it writable
- * again, so the temporary directory can be removed.
+ * again, so the temporary directory can be removed. Skips the test (an assumption) where neither works.
+ *
+ * <p>Shared through this module's test-jar by every module whose tests need one (the fake cloud's
+ * state file, the shell's history, the launcher's start-up errors).
  */
-final class UnwritableDirectory implements AutoCloseable {
-    final Path path;
+public final class UnwritableDirectory implements AutoCloseable {
+    public final Path path;
     private boolean immutable;
 
-    UnwritableDirectory(Path path) throws IOException {
+    public UnwritableDirectory(Path path) throws IOException {
         this.path = Files.createDirectories(path);
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("r-xr-xr-x"));
         if (canCreateIn(path)) {
