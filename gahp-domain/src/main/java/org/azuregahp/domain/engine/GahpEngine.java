@@ -273,6 +273,10 @@ public final class GahpEngine {
         if (session.queueResult(encoded.line())) {
             Result result = new Result(requestId, command, encoded.sent(), accepted);
             tell(l -> l.completed(result));
+            ResultEncoder.Shortened shortened = encoded.shortened();
+            if (shortened != null) {
+                tell(l -> l.shortened(result, shortened));
+            }
         }
     }
 

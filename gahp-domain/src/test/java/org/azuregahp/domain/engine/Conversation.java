@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.azuregahp.domain.codec.FramedLine;
 import org.azuregahp.domain.codec.LineFramer;
 import org.azuregahp.domain.result.Result;
+import org.azuregahp.domain.result.ResultEncoder;
 import org.azuregahp.ports.LocalFiles;
 
 /**
@@ -33,6 +34,8 @@ final class Conversation implements AutoCloseable {
     /** Typed results as the engine queued them, not yet taken by {@link #awaitResults}. */
     final Queue<Result> results = new ConcurrentLinkedQueue<>();
     final List<Result> allResults = new CopyOnWriteArrayList<>();
+    /** VM lists the engine sent in a compact form. */
+    final List<ResultEncoder.Shortened> shortened = new CopyOnWriteArrayList<>();
     final List<String> diagnosed = new CopyOnWriteArrayList<>();
     final List<Throwable> diagnosedProblems = new CopyOnWriteArrayList<>();
     final List<String> refused = new CopyOnWriteArrayList<>();
@@ -66,6 +69,11 @@ final class Conversation implements AutoCloseable {
                     @Override
                     public void refused(String reason) {
                         refused.add(reason);
+                    }
+
+                    @Override
+                    public void shortened(Result result, ResultEncoder.Shortened how) {
+                        shortened.add(how);
                     }
                 })
                 .build();

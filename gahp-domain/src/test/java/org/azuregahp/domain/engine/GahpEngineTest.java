@@ -21,6 +21,7 @@ import org.azuregahp.domain.client.ReturnLine;
 import org.azuregahp.domain.codec.GahpCodec;
 import org.azuregahp.domain.result.Outcome;
 import org.azuregahp.domain.result.Result;
+import org.azuregahp.domain.result.ResultEncoder;
 import org.azuregahp.ports.AdminCredential;
 import org.azuregahp.ports.CloudException;
 import org.azuregahp.ports.LocalFiles;
@@ -356,6 +357,37 @@ class GahpEngineTest {
             c.engine.rejectOversized(2_000_000);
             c.expect("E request\\ line\\ too\\ long\\ (2000000\\ bytes)");
             c.send("RESULTS").expect("S 0");
+        }
+    }
+
+    @Test
+    void aVmListTooLongInFullIsSentInACompactFormAndListenersHearHow() {
+        StubCloud cloud = new StubCloud();
+        List<VmStatus> many = new ArrayList<>();
+        for (int i = 0; i < 12_000; i++) {
+            many.add(new VmStatus("condorc" + (100_000 + i) + "p0", i % 2 == 0 ? List.of("ProvisioningState/succeeded",
+                    "PowerState/running") : List.of("ProvisioningState/succeeded", "PowerState/deallocated"), true));
+        }
+        for (int i = 0; i < 5_000; i++) {
+            many.add(new VmStatus("made-by-hand-" + i, List.of("ProvisioningState/succeeded", "PowerState/running"),
+                    false));
+        }
+        cloud.on("vm.list", q -> CompletableFuture.completedFuture(many));
+        try (Conversation c = started(cloud)) {
+            c.send("RESPONSE_PREFIX GAHP:").expect("S");
+            c.send("AZURE_VM_LIST 3" + H).expect("GAHP:S");
+            c.awaitResults(1);
+            String line = results(c, "GAHP:").get(0);
+            assertThat(("GAHP:" + line).getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(400_000);
+            assertThat(line).startsWith("3 NULL 12000 condorc100000p0 running condorc100001p0 deallocated ");
+            assertThat(c.shortened).singleElement().satisfies(how -> {
+                assertThat(how.form()).isEqualTo(ResultEncoder.VmListForm.CREATED_BY_SERVER_ONLY);
+                assertThat(how.vms()).isEqualTo(17_000);
+                assertThat(how.leftOut()).isEqualTo(5_000);
+            });
+            assertThat(c.allResults.get(0).outcome()).as("listeners hear what was sent")
+                    .isEqualTo(ResultLine.parse(line).outcome("AZURE_VM_LIST"));
+            assertThat(c.engine.statistics().succeeded()).isEqualTo(1);
         }
     }
 
