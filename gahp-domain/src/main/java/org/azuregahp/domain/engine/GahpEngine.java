@@ -261,7 +261,7 @@ public final class GahpEngine {
         ResultEncoder.Encoded encoded;
         try {
             encoded = ResultEncoder.encode(requestId, command, outcome, session.prefixBytes(),
-                    cfg.maxResultLineBytes());
+                    cfg.maxResultLineBytes(), cfg.maxCompactListBytes());
         } catch (RuntimeException e) {
             diagnostics.unexpected("encoding the result of " + command + " request " + requestId, e);
             Outcome internal = Outcome.failed("InternalError", e.getClass().getSimpleName()

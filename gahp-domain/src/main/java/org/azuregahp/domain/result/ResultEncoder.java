@@ -39,23 +39,37 @@ public final class ResultEncoder {
     }
 
     /**
-     * A result line that fits in {@code maxLineBytes} together with the response prefix: an error is
-     * shortened (see {@link #error(String, String, long)}); a VM list too long in full takes the first
-     * of its compact forms that fits (see {@link VmListForm}); any other success too long for one line,
-     * and a VM list too long even in its most compact form, becomes a {@code ResultTooLarge} error (the
-     * gridmanager reads lines into a 512,000-byte buffer and aborts on a longer one).
-     *
-     * @param command     the command's name, for the error text
-     * @param prefixBytes the UTF-8 length of the response prefix the line will carry
+     * As {@link #encode(String, String, Outcome, long, int, int)} with one limit for every line, compact
+     * VM lists included.
      */
     public static Encoded encode(String requestId, String command, Outcome outcome, long prefixBytes,
             int maxLineBytes) {
+        return encode(requestId, command, outcome, prefixBytes, maxLineBytes, maxLineBytes);
+    }
+
+    /**
+     * A result line that fits in {@code maxLineBytes} together with the response prefix: an error is
+     * shortened (see {@link #error(String, String, long)}); a VM list too long in full takes the first
+     * of its compact forms that fits in {@code maxCompactListBytes} (see {@link VmListForm}); any other
+     * success too long for one line, and a VM list too long even in its most compact form, becomes a
+     * {@code ResultTooLarge} error (the gridmanager reads each argument into a 512,000-byte buffer and
+     * aborts on a longer one).
+     *
+     * @param command             the command's name, for the error text
+     * @param prefixBytes         the UTF-8 length of the response prefix the line will carry
+     * @param maxLineBytes        the longest line, the prefix included, for every result in its full form
+     * @param maxCompactListBytes the longest line for a VM list in a compact form (taken as
+     *                            {@code maxLineBytes} when smaller)
+     */
+    public static Encoded encode(String requestId, String command, Outcome outcome, long prefixBytes,
+            int maxLineBytes, int maxCompactListBytes) {
         long room = maxLineBytes - prefixBytes;
         if (outcome instanceof Outcome.Failed f) {
             return new Encoded(error(requestId, f.text(), room), outcome);
         }
         if (outcome instanceof Outcome.VmList list) {
-            return vmList(requestId, command, list, prefixBytes, maxLineBytes);
+            return vmList(requestId, command, list, prefixBytes, maxLineBytes,
+                    Math.max(maxLineBytes, maxCompactListBytes));
         }
         String line = encode(requestId, outcome);
         long bytes = GahpCodec.utf8Length(line) + prefixBytes;
@@ -118,7 +132,7 @@ public final class ResultEncoder {
 
     /** A VM list in the fullest form that fits; see {@link VmListForm}. */
     private static Encoded vmList(String requestId, String command, Outcome.VmList list, long prefixBytes,
-            int maxLineBytes) {
+            int maxLineBytes, int maxCompactBytes) {
         List<VmStatus> vms = list.vms();
         int n = vms.size();
         long room = maxLineBytes - prefixBytes;
@@ -152,7 +166,7 @@ public final class ResultEncoder {
                 prefixBytes + head + digits(n) + names + word, prefixBytes + head + digits(ours) + oursNames + oursWords};
         VmListForm[] forms = VmListForm.values();
         for (int f = 1; f < forms.length; f++) {
-            if (sizes[f] > maxLineBytes) {
+            if (sizes[f] > maxCompactBytes) {
                 continue;
             }
             VmListForm form = forms[f];
@@ -173,8 +187,8 @@ public final class ResultEncoder {
                     new Shortened(form, n, n - sent.size(), fullBytes, sizes[f]));
         }
         return tooLarge(requestId, command, n + " entries and " + fullBytes + " bytes (" + sizes[2]
-                + " with bare states, " + sizes[3] + " with only the " + ours + " VMs created by this server)",
-                maxLineBytes, room);
+                + " with bare states, " + sizes[3] + " with only the " + ours + " VMs created by this server, more"
+                + " than the " + maxCompactBytes + " bytes a compact list may take)", maxLineBytes, room);
     }
 
     /** A VM's status field in {@code form}; {@code NULL} when it has no status codes. */

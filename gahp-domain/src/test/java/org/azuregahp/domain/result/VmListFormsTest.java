@@ -28,6 +28,8 @@ class VmListFormsTest {
     static final int GRIDMANAGER_BUFFER = 512_000;
     /** The server's own limit (protocol.md: never a line longer than 400,000 bytes). */
     static final int SERVER_LIMIT = 400_000;
+    /** How long a compact VM list may be (issue 12.2: under the gridmanager's buffer). */
+    static final int COMPACT_LIMIT = 500_000;
     static final String PREFIX = "GAHP:";
     static final List<String> RUNNING = List.of("ProvisioningState/succeeded", "PowerState/running");
     static final List<String> DEALLOCATED = List.of("ProvisioningState/succeeded", "PowerState/deallocated");
@@ -127,17 +129,26 @@ class VmListFormsTest {
         return vms;
     }
 
+    /** As the engine encodes by default: full forms within 400,000 bytes, compact lists within 500,000. */
+    static Encoded encodeAsServer(List<VmStatus> vms) {
+        return ResultEncoder.encode("12345", "AZURE_VM_LIST", new Outcome.VmList(vms), PREFIX.length(), SERVER_LIMIT,
+                COMPACT_LIMIT);
+    }
+
     @Test
-    void twentyThousandHtcondorVmsFitUnderTheGridmanagersBufferWithBareStates() {
+    void twentyThousandHtcondorVmsFitInOneLineUnderTheGridmanagersBufferWithBareStates() {
         // 4,000 submits of 5 jobs each, cluster ids of 6 digits: condorc123456p0 .. condorc127455p4.
         List<VmStatus> vms = htcondorVms(123_456, 4_000, 5);
         assertThat(vms).hasSize(20_000);
         Encoded full = encode(vms, Integer.MAX_VALUE);
         assertThat(lineBytes(full.line())).as("in full: 1.26 MB").isGreaterThan(1_250_000);
 
-        Encoded e = encode(vms, GRIDMANAGER_BUFFER - 1);
+        Encoded e = encodeAsServer(vms);
         assertThat(e.shortened().form()).isEqualTo(VmListForm.STATE_WORD);
-        assertThat(lineBytes(e.line())).isLessThan(GRIDMANAGER_BUFFER).isEqualTo(e.shortened().sentBytes());
+        assertThat(e.shortened().leftOut()).isZero();
+        // 24 bytes a VM ("condorc123456p0 running "): 480,000 and a little.
+        assertThat(lineBytes(e.line())).isLessThanOrEqualTo(COMPACT_LIMIT).isLessThan(GRIDMANAGER_BUFFER)
+                .isEqualTo(e.shortened().sentBytes()).isGreaterThan(SERVER_LIMIT);
         assertThat(gridmanagerReads(e.line())).isEqualTo(expected(vms)).hasSize(20_000);
         assertThat(e.line()).contains(" condorc123456p0 running ", " condorc123456p3 deallocated ");
         assertThat(asRead(e.sent())).as("what listeners hear is what the line says")
@@ -145,23 +156,50 @@ class VmListFormsTest {
     }
 
     @Test
-    void underTheServersOwnLimitBareStatesCarrySixteenThousandHtcondorVmsWhereTheFullFormCarriedSixThousand() {
+    void theFullFormKeepsTheServersOwnLimitOnlyCompactFormsGoFurther() {
+        // The full form stops near 6,000 of HTCondor's VMs (400,000 bytes); the power-state form then
+        // carries them (35 bytes a VM) within the same 400,000.
+        assertThat(encodeAsServer(htcondorVms(123_456, 1_200, 5)).shortened()).isNull();
+        Encoded power = encodeAsServer(htcondorVms(123_456, 1_300, 5));
+        assertThat(power.shortened().form()).isEqualTo(VmListForm.POWER_STATE);
+        assertThat(lineBytes(power.line())).isLessThanOrEqualTo(SERVER_LIMIT);
+
+        // With one limit of 400,000 for every form, bare states carry 16,000 and 20,000 do not fit.
         List<VmStatus> sixteenThousand = htcondorVms(123_456, 3_200, 5);
         Encoded e = encode(sixteenThousand, SERVER_LIMIT);
         assertThat(e.shortened().form()).isEqualTo(VmListForm.STATE_WORD);
         assertThat(lineBytes(e.line())).isLessThanOrEqualTo(SERVER_LIMIT);
         assertThat(gridmanagerReads(e.line())).isEqualTo(expected(sixteenThousand));
-
-        // The full form stops near 6,000 of these VMs.
-        assertThat(encode(htcondorVms(123_456, 1_200, 5), SERVER_LIMIT).shortened()).isNull();
-        assertThat(encode(htcondorVms(123_456, 1_300, 5), SERVER_LIMIT).shortened().form())
-                .isEqualTo(VmListForm.POWER_STATE);
-
-        // 20,000 take at least 24 bytes each ("condorc123456p0 running "): more than 400,000 in any form.
         Encoded twenty = encode(htcondorVms(123_456, 4_000, 5), SERVER_LIMIT);
         assertThat(twenty.sent()).isInstanceOf(Outcome.Failed.class);
         assertThat(((Outcome.Failed) twenty.sent()).text()).startsWith("ResultTooLarge: the AZURE_VM_LIST result has 20000"
-                + " entries and ").contains(" with bare states, ").contains(" with only the 20000 VMs created by this server)");
+                + " entries and ").contains(" with bare states, ").contains(" with only the 20000 VMs created by this server,");
+
+        // Past 20,800 of them even bare states pass 500,000: HTCondor's VMs are never left out, so it is an error.
+        Encoded tooMany = encodeAsServer(htcondorVms(123_456, 4_200, 5));
+        assertThat(((Outcome.Failed) tooMany.sent()).text()).startsWith("ResultTooLarge: the AZURE_VM_LIST result has 21000"
+                + " entries").endsWith("more than the 500000 bytes a compact list may take), more than one result line may"
+                + " carry (400000 bytes); list by name or tag instead");
+        assertThat(lineBytes(tooMany.line())).isLessThanOrEqualTo(SERVER_LIMIT);
+    }
+
+    @Test
+    void vmsNotCreatedByThisServerAreLeftOutOnlyWhenBareStatesDoNotFit() {
+        List<VmStatus> vms = new ArrayList<>(htcondorVms(123_456, 4_000, 5));
+        for (int i = 0; i < 1_000; i++) {
+            vms.add(new VmStatus("made-by-hand-" + i, RUNNING, false));
+        }
+        Encoded e = encodeAsServer(vms);
+        assertThat(e.shortened().form()).isEqualTo(VmListForm.CREATED_BY_SERVER_ONLY);
+        assertThat(e.shortened().leftOut()).isEqualTo(1_000);
+        assertThat(lineBytes(e.line())).isLessThanOrEqualTo(COMPACT_LIMIT);
+        assertThat(gridmanagerReads(e.line())).isEqualTo(expected(vms.subList(0, 20_000)));
+
+        List<VmStatus> fewer = new ArrayList<>(htcondorVms(123_456, 3_000, 5));
+        fewer.addAll(vms.subList(20_000, 21_000));
+        Encoded bare = encodeAsServer(fewer);
+        assertThat(bare.shortened().form()).isEqualTo(VmListForm.STATE_WORD);
+        assertThat(gridmanagerReads(bare.line())).isEqualTo(expected(fewer)).hasSize(16_000);
     }
 
     @Test
