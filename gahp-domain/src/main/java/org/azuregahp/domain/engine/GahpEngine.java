@@ -189,8 +189,8 @@ public final class GahpEngine {
         Instant accepted = clock.instant();
         received.incrementAndGet();
         if (outcome instanceof ParseOutcome.Invalid inv) {
-            tell(l -> l.received(inv.commandName(), requestId));
             session.reply("S");
+            tell(l -> l.received(inv.commandName(), requestId));
             if (inv.cause() != null) {
                 diagnostics.unexpected("parsing " + inv.commandName() + " request " + requestId, inv.cause());
             }
@@ -198,8 +198,9 @@ public final class GahpEngine {
             return true;
         }
         ParseOutcome.CloudCall call = (ParseOutcome.CloudCall) outcome;
-        tell(l -> l.received(call.info().name(), requestId));
+        // The return line before anything else: the gridmanager waits for it to send its next request.
         session.reply("S");
+        tell(l -> l.received(call.info().name(), requestId));
         if (!admission.admit(call, accepted)) {
             deliver(requestId, call.info().name(), Outcome.failed("DuplicateRequestId", "request " + requestId
                     + " is still in progress; this second request with the same id was not run"), accepted);
@@ -212,8 +213,8 @@ public final class GahpEngine {
         if (closed) {
             return;
         }
-        tell(l -> l.oversized(bytes));
         session.refuse("request line too long (" + bytes + " bytes)");
+        tell(l -> l.oversized(bytes));
     }
 
     /**
@@ -283,8 +284,8 @@ public final class GahpEngine {
     // ---- refusals ----------------------------------------------------------------------------------------
 
     private void refuse(String reason) {
+        session.refuse(reason); // the return line first: listeners (a log) must not delay it
         tell(l -> l.refused(reason));
-        session.refuse(reason);
     }
 
     /**

@@ -39,6 +39,8 @@ final class Conversation implements AutoCloseable {
     final List<String> diagnosed = new CopyOnWriteArrayList<>();
     final List<Throwable> diagnosedProblems = new CopyOnWriteArrayList<>();
     final List<String> refused = new CopyOnWriteArrayList<>();
+    /** The last line written when a listener heard of a request (received or refused). */
+    final List<String> lastLineWhenHeard = new CopyOnWriteArrayList<>();
     final LineFramer framer = new LineFramer();
     boolean lastAccept = true;
 
@@ -67,8 +69,14 @@ final class Conversation implements AutoCloseable {
                     }
 
                     @Override
+                    public void received(String command, String requestId) {
+                        lastLineWhenHeard.add(all.isEmpty() ? null : all.get(all.size() - 1));
+                    }
+
+                    @Override
                     public void refused(String reason) {
                         refused.add(reason);
+                        lastLineWhenHeard.add(all.isEmpty() ? null : all.get(all.size() - 1));
                     }
 
                     @Override

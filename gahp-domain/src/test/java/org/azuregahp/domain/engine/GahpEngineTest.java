@@ -361,6 +361,23 @@ class GahpEngineTest {
     }
 
     @Test
+    void theReturnLineIsWrittenBeforeListenersHearOfTheRequest() {
+        StubCloud cloud = new StubCloud();
+        try (Conversation c = started(cloud)) {
+            c.lastLineWhenHeard.clear();
+            c.send("AZURE_PING 2" + H).expect("S");
+            c.send("AZURE_PING 3 NULL");
+            String tooFew = c.next();
+            c.send("NO_SUCH_COMMAND").expect("E unknown\\ command");
+            c.send("AZURE_VM_CREATE 4" + H + " bogus=1").expect("S");
+            assertThat(tooFew).startsWith("E");
+            assertThat(c.lastLineWhenHeard).as("the last line out when the listener heard of each request")
+                    .containsExactly("S", tooFew, "E unknown\\ command", "S");
+            c.awaitResults(2);
+        }
+    }
+
+    @Test
     void aVmListTooLongInFullIsSentInACompactFormAndListenersHearHow() {
         StubCloud cloud = new StubCloud();
         List<VmStatus> many = new ArrayList<>();
