@@ -47,9 +47,6 @@ import reactor.core.publisher.Mono;
  * exists. A list is one paged {@code statusOnly=true} call for the whole subscription.
  */
 final class AzureVirtualMachines implements VirtualMachines {
-    /** Longest result line we hand back: the gridmanager reads lines into a buffer of about 500 KB. */
-    static final int MAX_LIST_BYTES = 400_000;
-
     private static final ClientLogger LOG = new ClientLogger(AzureVirtualMachines.class);
 
     private final SdkCalls ops;
@@ -319,10 +316,10 @@ final class AzureVirtualMachines implements VirtualMachines {
 
     static List<VmStatus> toStatuses(List<VirtualMachineInner> vms, VmQuery query) {
         List<VmStatus> out = new ArrayList<>();
-        long bytes = 0;
         for (VirtualMachineInner vm : vms) {
             String name = Names.tagIgnoreCase(vm.tags(), Names.TAG_NAME);
-            if (name == null || name.isEmpty()) {
+            boolean ours = name != null && !name.isEmpty();
+            if (!ours) {
                 name = Names.resourceGroupOf(vm.id());
             }
             if (name == null) {
@@ -331,13 +328,8 @@ final class AzureVirtualMachines implements VirtualMachines {
             if (!matches(query, name, vm.tags())) {
                 continue;
             }
-            VmStatus s = new VmStatus(name, statuses(vm));
-            bytes += s.name().length() + s.statusText().length() + 2;
-            if (bytes > MAX_LIST_BYTES) {
-                throw new CloudException("ResultTooLarge", "the list of VMs is too long for one result line (over "
-                        + MAX_LIST_BYTES + " bytes); list by name or tag instead");
-            }
-            out.add(s);
+            // Whether it fits in one result line is the encoder's to decide (it has compact forms).
+            out.add(new VmStatus(name, statuses(vm), ours));
         }
         return out;
     }

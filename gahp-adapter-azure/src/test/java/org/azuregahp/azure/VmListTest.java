@@ -72,8 +72,8 @@ class VmListTest {
                         + vm("OTHER-RG", "somevm", null, "deallocated") + "]}")));
         List<VmStatus> list = await(azure.account().virtualMachines().list(VmQuery.all()));
         assertThat(list).containsExactly(
-                new VmStatus("condorc1p0", List.of("ProvisioningState/succeeded", "PowerState/running")),
-                new VmStatus("OTHER-RG", List.of("ProvisioningState/succeeded", "PowerState/deallocated")));
+                new VmStatus("condorc1p0", List.of("ProvisioningState/succeeded", "PowerState/running"), true),
+                new VmStatus("OTHER-RG", List.of("ProvisioningState/succeeded", "PowerState/deallocated"), false));
         assertThat(azure.armRequests()).hasSize(1);
     }
 
@@ -117,11 +117,13 @@ class VmListTest {
     }
 
     @Test
-    void aListTooLongForOneResultLineIsAnError() {
+    void aListLongerThanOneResultLineIsAnsweredWholeForTheEncoderToFit() throws Exception {
+        // 10,000 VMs of 60-character names: over 1 MB in full. Whether and how it fits in one result
+        // line is the domain's ResultEncoder's to decide (it has compact forms), not the adapter's.
         String longName = "x".repeat(60);
         pages(10, 1000, i -> vm(longName + i, "v" + i, longName + i, "running"));
-        CloudException e = failure(azure.account().virtualMachines().list(VmQuery.all()));
-        assertThat(e.getMessage()).contains("too long");
+        List<VmStatus> list = await(azure.account().virtualMachines().list(VmQuery.all()));
+        assertThat(list).hasSize(10_000).allSatisfy(v -> assertThat(v.createdByServer()).isTrue());
     }
 
     @Test

@@ -213,7 +213,8 @@ final class FakeVirtualMachines implements VirtualMachines {
                     for (Group g : s.groups.values()) {
                         for (Res r : g.resources.values()) {
                             if (r instanceof Vm vm && matches(vm, query)) {
-                                out.add(new VmStatus(vm.displayName, vm.statuses()));
+                                out.add(new VmStatus(vm.displayName, vm.statuses(),
+                                        vm.tags.get(Model.NAME_TAG) != null));
                             }
                         }
                     }

@@ -427,6 +427,26 @@ class FakeCloudTest {
     }
 
     @Test
+    void aVmWithoutTheNameTagIsListedByItsGroupAsNotCreatedByThisServer() throws IOException {
+        Path file = dir.resolve("mixed.json");
+        Files.writeString(file, """
+                {"resourceGroups":[{"subscription":"%s","name":"rg-ours","location":"westeurope",
+                  "tags":{"azure-gahp-name":"condorc7p0"},"resources":[
+                    {"type":"Microsoft.Compute/virtualMachines","name":"condorc7p0",
+                     "tags":{"azure-gahp-name":"condorc7p0"},"powerState":"running"}]},
+                  {"subscription":"%s","name":"made-by-hand","location":"westeurope","tags":{},"resources":[
+                    {"type":"Microsoft.Compute/virtualMachines","name":"web1","tags":{"owner":"ops"},
+                     "powerState":"deallocated"}]}]}
+                """.formatted(SUB, SUB));
+        try (FakeCloud c = FakeCloud.builder().stateFile(file).build()) {
+            assertThat(await(account(c).virtualMachines().list(VmQuery.all()))).containsExactly(
+                    new VmStatus("condorc7p0", List.of("ProvisioningState/succeeded", "PowerState/running"), true),
+                    new VmStatus("made-by-hand", List.of("ProvisioningState/succeeded", "PowerState/deallocated"),
+                            false));
+        }
+    }
+
+    @Test
     void aScaleSetWithSomeInstancesRunningIsListedRunningAsOnAzure() {
         // The Azure adapter reports a set running when any instance runs, else its most common state.
         try (FakeCloud c = FakeCloud.builder().build()) {

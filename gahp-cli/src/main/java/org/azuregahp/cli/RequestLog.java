@@ -2,6 +2,7 @@ package org.azuregahp.cli;
 
 import org.azuregahp.domain.engine.EngineListener;
 import org.azuregahp.domain.result.Result;
+import org.azuregahp.domain.result.ResultEncoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,25 @@ final class RequestLog implements EngineListener {
     public void completed(Result result) {
         if (LOG.isDebugEnabled()) {
             LOG.debug("result of {} {}", result.command(), result.line());
+        }
+    }
+
+    /**
+     * A VM list sent in a compact form: leaving VMs out is a warning (it means more VMs in the
+     * subscription than one result line can carry even with bare states, and HTCondor sees only the
+     * ones this server created); the other forms change nothing the gridmanager reads (debug).
+     */
+    @Override
+    public void shortened(Result result, ResultEncoder.Shortened how) {
+        if (how.leftOut() > 0) {
+            LOG.warn("the {} result of request {} leaves out {} of {} VMs, those not created by this server: the"
+                    + " whole list does not fit in one result line even with bare states ({} bytes with the {} VMs"
+                    + " this server created, {} bytes in full)", result.command(), safe(result.requestId(), true),
+                    how.leftOut(), how.vms(), how.sentBytes(), how.vms() - how.leftOut(), how.fullBytes());
+        } else if (LOG.isDebugEnabled()) {
+            LOG.debug("the {} result of request {} lists its {} VMs in the compact form {} ({} bytes; {} in full)",
+                    result.command(), safe(result.requestId(), true), how.vms(), how.form(), how.sentBytes(),
+                    how.fullBytes());
         }
     }
 

@@ -2,6 +2,7 @@ package org.azuregahp.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Optional;
 
 import org.azuregahp.domain.codec.FramedLine;
@@ -52,11 +53,18 @@ final class StdioSession {
             if (n < 0) {
                 break;
             }
-            // The return lines of one chunk's requests go out in one flush at its end.
+            // The return lines of one chunk's requests go out together, flushed when the chunk's last line
+            // is answered: that return line, like a lone request's, goes out as soon as it is written,
+            // before the request's work is handed on (the gridmanager waits for it to send the next).
+            List<FramedLine> lines = framer.feed(buf, 0, n);
+            int last = lines.size() - 1;
             writer.beginBatch();
             try {
-                for (FramedLine line : framer.feed(buf, 0, n)) {
-                    if (!handle(line)) {
+                for (int i = 0; i <= last; i++) {
+                    if (i == last) {
+                        writer.endBatch();
+                    }
+                    if (!handle(lines.get(i))) {
                         return End.QUIT;
                     }
                 }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Writes a fake-cloud state document with many VMs directly (far faster than creating them through
@@ -37,14 +38,49 @@ final class LargeState {
     }
 
     private static String vm(int i, String ip) {
-        String n = name(i);
+        return vm(i, name(i), name(i), "running", ip);
+    }
+
+    /** A VM resource named {@code n}; {@code tag} its name tag (null: none, a VM this server did not make). */
+    private static String vm(int i, String n, String tag, String powerState, String ip) {
         return "{\"type\":\"Microsoft.Compute/virtualMachines\",\"name\":\"" + n + "\",\"location\":\"westeurope\","
                 + "\"vmId\":\"" + String.format("%08d-0000-4000-8000-000000000000", i) + "\",\"size\":\"Standard_B1s\","
-                + "\"osType\":\"Linux\",\"provisioningState\":\"succeeded\",\"powerState\":\"running\","
-                + "\"publicIpAddress\":" + (ip == null ? "null" : "\"" + ip + "\"") + ",\"tags\":{\"azure-gahp:name\":\""
-                + n + "\"},\"image\":\"Canonical:ubuntu-24_04-lts:server:latest\",\"adminUsername\":\"azureuser\","
+                + "\"osType\":\"Linux\",\"provisioningState\":\"succeeded\",\"powerState\":\"" + powerState + "\","
+                + "\"publicIpAddress\":" + (ip == null ? "null" : "\"" + ip + "\"") + ",\"tags\":{"
+                + (tag == null ? "" : "\"azure-gahp:name\":\"" + tag + "\"")
+                + "},\"image\":\"Canonical:ubuntu-24_04-lts:server:latest\",\"adminUsername\":\"azureuser\","
                 + "\"authentication\":\"sshPublicKey\",\"priority\":\"Regular\",\"networkInterface\":\"" + n + "-nic\","
                 + "\"osDisk\":\"" + n + "-osdisk\"}";
+    }
+
+    /**
+     * One VM of a seeded state, alone in its resource group.
+     *
+     * @param group      the resource group's name (and the VM's)
+     * @param created    whether this server made it: it then carries the name tag (the group's name); without
+     *                   it, lists name it by its group, as they name VMs made by people or other tools
+     * @param powerState e.g. {@code running}, {@code deallocated}
+     */
+    record Seeded(String group, boolean created, String powerState) {
+    }
+
+    /** Writes a state document holding these VMs (each alone in its group, the VM only). */
+    static void write(Path file, List<Seeded> vms) throws IOException {
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            w.write("{\"version\": 2, \"resourceGroups\": [\n");
+            for (int i = 0; i < vms.size(); i++) {
+                Seeded v = vms.get(i);
+                if (i > 0) {
+                    w.write(",\n");
+                }
+                String tag = v.created() ? v.group() : null;
+                w.write("{\"subscription\":\"" + LauncherTestSupport.SUB + "\",\"name\":\"" + v.group()
+                        + "\",\"location\":\"westeurope\",\"tags\":{"
+                        + (tag == null ? "" : "\"azure-gahp:name\":\"" + tag + "\"") + "},\"resources\":["
+                        + vm(i, v.group(), tag, v.powerState(), null) + "]}");
+            }
+            w.write("\n], \"deletionSchedules\": []}\n");
+        }
     }
 
     private static String vmOnly(int i) {

@@ -1,6 +1,7 @@
 package org.azuregahp.domain.engine;
 
 import org.azuregahp.domain.result.Result;
+import org.azuregahp.domain.result.ResultEncoder;
 
 /**
  * Hears what the engine does with each line, as typed events (for a request log, statistics or a
@@ -28,5 +29,14 @@ public interface EngineListener {
 
     /** A cloud request's result, when it is queued for {@code RESULTS}. */
     default void completed(Result result) {
+    }
+
+    /**
+     * A VM list too long for one result line in full was sent in a compact form (heard right after
+     * {@link #completed}, with the same result): the gridmanager reads the same states from it, but
+     * in {@link ResultEncoder.VmListForm#CREATED_BY_SERVER_ONLY} the VMs not created by this server
+     * were left out, which deserves a warning in the log.
+     */
+    default void shortened(Result result, ResultEncoder.Shortened how) {
     }
 }

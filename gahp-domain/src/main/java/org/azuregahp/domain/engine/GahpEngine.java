@@ -189,8 +189,8 @@ public final class GahpEngine {
         Instant accepted = clock.instant();
         received.incrementAndGet();
         if (outcome instanceof ParseOutcome.Invalid inv) {
-            tell(l -> l.received(inv.commandName(), requestId));
             session.reply("S");
+            tell(l -> l.received(inv.commandName(), requestId));
             if (inv.cause() != null) {
                 diagnostics.unexpected("parsing " + inv.commandName() + " request " + requestId, inv.cause());
             }
@@ -198,8 +198,9 @@ public final class GahpEngine {
             return true;
         }
         ParseOutcome.CloudCall call = (ParseOutcome.CloudCall) outcome;
-        tell(l -> l.received(call.info().name(), requestId));
+        // The return line before anything else: the gridmanager waits for it to send its next request.
         session.reply("S");
+        tell(l -> l.received(call.info().name(), requestId));
         if (!admission.admit(call, accepted)) {
             deliver(requestId, call.info().name(), Outcome.failed("DuplicateRequestId", "request " + requestId
                     + " is still in progress; this second request with the same id was not run"), accepted);
@@ -212,8 +213,8 @@ public final class GahpEngine {
         if (closed) {
             return;
         }
-        tell(l -> l.oversized(bytes));
         session.refuse("request line too long (" + bytes + " bytes)");
+        tell(l -> l.oversized(bytes));
     }
 
     /**
@@ -261,7 +262,7 @@ public final class GahpEngine {
         ResultEncoder.Encoded encoded;
         try {
             encoded = ResultEncoder.encode(requestId, command, outcome, session.prefixBytes(),
-                    cfg.maxResultLineBytes());
+                    cfg.maxResultLineBytes(), cfg.maxCompactListBytes());
         } catch (RuntimeException e) {
             diagnostics.unexpected("encoding the result of " + command + " request " + requestId, e);
             Outcome internal = Outcome.failed("InternalError", e.getClass().getSimpleName()
@@ -273,14 +274,18 @@ public final class GahpEngine {
         if (session.queueResult(encoded.line())) {
             Result result = new Result(requestId, command, encoded.sent(), accepted);
             tell(l -> l.completed(result));
+            ResultEncoder.Shortened shortened = encoded.shortened();
+            if (shortened != null) {
+                tell(l -> l.shortened(result, shortened));
+            }
         }
     }
 
     // ---- refusals ----------------------------------------------------------------------------------------
 
     private void refuse(String reason) {
+        session.refuse(reason); // the return line first: listeners (a log) must not delay it
         tell(l -> l.refused(reason));
-        session.refuse(reason);
     }
 
     /**

@@ -39,35 +39,193 @@ public final class ResultEncoder {
     }
 
     /**
-     * A result line that fits in {@code maxLineBytes} together with the response prefix: an error is
-     * shortened (see {@link #error(String, String, long)}); a success too long for one line becomes a
-     * {@code ResultTooLarge} error (the gridmanager reads lines into a ~500 KB buffer and aborts on a
-     * longer one).
-     *
-     * @param command     the command's name, for the error text
-     * @param prefixBytes the UTF-8 length of the response prefix the line will carry
+     * As {@link #encode(String, String, Outcome, long, int, int)} with one limit for every line, compact
+     * VM lists included.
      */
     public static Encoded encode(String requestId, String command, Outcome outcome, long prefixBytes,
             int maxLineBytes) {
+        return encode(requestId, command, outcome, prefixBytes, maxLineBytes, maxLineBytes);
+    }
+
+    /**
+     * A result line that fits in {@code maxLineBytes} together with the response prefix: an error is
+     * shortened (see {@link #error(String, String, long)}); a VM list too long in full takes the first
+     * of its compact forms that fits in {@code maxCompactListBytes} (see {@link VmListForm}); any other
+     * success too long for one line, and a VM list too long even in its most compact form, becomes a
+     * {@code ResultTooLarge} error (the gridmanager reads each argument into a 512,000-byte buffer and
+     * aborts on a longer one).
+     *
+     * @param command             the command's name, for the error text
+     * @param prefixBytes         the UTF-8 length of the response prefix the line will carry
+     * @param maxLineBytes        the longest line, the prefix included, for every result in its full form
+     * @param maxCompactListBytes the longest line for a VM list in a compact form (taken as
+     *                            {@code maxLineBytes} when smaller)
+     */
+    public static Encoded encode(String requestId, String command, Outcome outcome, long prefixBytes,
+            int maxLineBytes, int maxCompactListBytes) {
         long room = maxLineBytes - prefixBytes;
         if (outcome instanceof Outcome.Failed f) {
             return new Encoded(error(requestId, f.text(), room), outcome);
+        }
+        if (outcome instanceof Outcome.VmList list) {
+            return vmList(requestId, command, list, prefixBytes, maxLineBytes,
+                    Math.max(maxLineBytes, maxCompactListBytes));
         }
         String line = encode(requestId, outcome);
         long bytes = GahpCodec.utf8Length(line) + prefixBytes;
         if (bytes <= maxLineBytes) {
             return new Encoded(line, outcome);
         }
-        Outcome tooLarge = new Outcome.Failed("ResultTooLarge: the " + command + " result has " + entries(outcome)
-                + " entries and " + bytes + " bytes, more than one result line may carry (" + maxLineBytes
-                + " bytes); list by name or tag instead");
-        return new Encoded(error(requestId, ((Outcome.Failed) tooLarge).text(), room), tooLarge);
+        return tooLarge(requestId, command, entries(outcome) + " entries and " + bytes + " bytes", maxLineBytes, room);
+    }
+
+    private static Encoded tooLarge(String requestId, String command, String what, int maxLineBytes, long room) {
+        Outcome.Failed tooLarge = new Outcome.Failed("ResultTooLarge: the " + command + " result has " + what
+                + ", more than one result line may carry (" + maxLineBytes + " bytes); list by name or tag instead");
+        return new Encoded(error(requestId, tooLarge.text(), room), tooLarge);
     }
 
     /**
-     * A result line and the outcome it says (a success too large for one line is sent as an error).
+     * A result line and the outcome it says (a success too large for one line is sent as an error; a VM
+     * list in a compact form says the statuses and VMs the line carries).
+     *
+     * @param shortened how a VM list was made to fit, or null when it was sent as it came
      */
-    public record Encoded(String line, Outcome sent) {
+    public record Encoded(String line, Outcome sent, Shortened shortened) {
+        public Encoded(String line, Outcome sent) {
+            this(line, sent, null);
+        }
+    }
+
+    /**
+     * How a VM list too long for one result line in full was sent.
+     *
+     * @param form      the compact form it was sent in
+     * @param vms       the VMs the cloud listed
+     * @param leftOut   VMs not created by this server that were left out (only in
+     *                  {@link VmListForm#CREATED_BY_SERVER_ONLY})
+     * @param fullBytes the line's length in full, with the prefix
+     * @param sentBytes the length of the line sent, with the prefix
+     */
+    public record Shortened(VmListForm form, int vms, int leftOut, long fullBytes, long sentBytes) {
+    }
+
+    /**
+     * The forms of an {@code AZURE_VM_LIST} result, fullest first. Every form keeps the protocol's field
+     * layout, {@code <id> NULL <count> [<name> <status>]*}, and the gridmanager reads the same state from
+     * each: it keeps only what follows the last {@code /} of a status (the whole status when there is
+     * none), and it ignores names it does not know.
+     */
+    public enum VmListForm {
+        /** Every status code, the power state last: {@code ProvisioningState/succeeded,PowerState/running}. */
+        FULL,
+        /** The last code alone, the power state: {@code PowerState/running}. */
+        POWER_STATE,
+        /** What follows the last {@code /}: {@code running}. */
+        STATE_WORD,
+        /**
+         * As {@link #STATE_WORD}, with the VMs not created by this server left out (the last resort:
+         * the gridmanager knows only the names it gave, which are on VMs this server created).
+         */
+        CREATED_BY_SERVER_ONLY
+    }
+
+    /** A VM list in the fullest form that fits; see {@link VmListForm}. */
+    private static Encoded vmList(String requestId, String command, Outcome.VmList list, long prefixBytes,
+            int maxLineBytes, int maxCompactBytes) {
+        List<VmStatus> vms = list.vms();
+        int n = vms.size();
+        long room = maxLineBytes - prefixBytes;
+        long head = escapedBytes(requestId) + 1 + NULL.length() + 1;
+        // Per VM: a space, the name, a space, the status, in each form.
+        long names = 0;
+        long full = 0;
+        long power = 0;
+        long word = 0;
+        long oursNames = 0;
+        long oursWords = 0;
+        int ours = 0;
+        for (VmStatus vm : vms) {
+            long name = 2 + escapedBytes(vm.name());
+            names += name;
+            full += escapedBytes(status(vm, VmListForm.FULL));
+            power += escapedBytes(status(vm, VmListForm.POWER_STATE));
+            long w = escapedBytes(status(vm, VmListForm.STATE_WORD));
+            word += w;
+            if (vm.createdByServer()) {
+                ours++;
+                oursNames += name;
+                oursWords += w;
+            }
+        }
+        long fullBytes = prefixBytes + head + digits(n) + names + full;
+        if (fullBytes <= maxLineBytes) {
+            return new Encoded(encode(requestId, list), list);
+        }
+        long[] sizes = {fullBytes, prefixBytes + head + digits(n) + names + power,
+                prefixBytes + head + digits(n) + names + word, prefixBytes + head + digits(ours) + oursNames + oursWords};
+        VmListForm[] forms = VmListForm.values();
+        for (int f = 1; f < forms.length; f++) {
+            if (sizes[f] > maxCompactBytes) {
+                continue;
+            }
+            VmListForm form = forms[f];
+            List<VmStatus> sent = new ArrayList<>(form == VmListForm.CREATED_BY_SERVER_ONLY ? ours : n);
+            StringBuilder line = new StringBuilder((int) (sizes[f] - prefixBytes));
+            for (VmStatus vm : vms) {
+                if (form == VmListForm.CREATED_BY_SERVER_ONLY && !vm.createdByServer()) {
+                    continue;
+                }
+                String status = status(vm, form);
+                // As a client reads the field back (see decode).
+                sent.add(new VmStatus(vm.name(), vm.statuses().isEmpty() ? List.of() : statuses(status),
+                        vm.createdByServer()));
+                line.append(' ').append(GahpCodec.escape(vm.name())).append(' ').append(GahpCodec.escape(status));
+            }
+            String text = GahpCodec.escape(requestId) + " " + NULL + " " + sent.size() + line;
+            return new Encoded(text, new Outcome.VmList(sent),
+                    new Shortened(form, n, n - sent.size(), fullBytes, sizes[f]));
+        }
+        return tooLarge(requestId, command, n + " entries and " + fullBytes + " bytes (" + sizes[2]
+                + " with bare states, " + sizes[3] + " with only the " + ours + " VMs created by this server, more"
+                + " than the " + maxCompactBytes + " bytes a compact list may take)", maxLineBytes, room);
+    }
+
+    /** A VM's status field in {@code form}; {@code NULL} when it has no status codes. */
+    static String status(VmStatus vm, VmListForm form) {
+        List<String> codes = vm.statuses();
+        if (codes.isEmpty()) {
+            return NULL;
+        }
+        String full = vm.statusText();
+        if (form == VmListForm.FULL) {
+            return full;
+        }
+        String last = codes.get(codes.size() - 1);
+        // The gridmanager reads what follows the last '/' of the whole status: the last code gives the
+        // same only when it has a '/' of its own, and the bare word only when it is not empty.
+        String power = last.indexOf('/') >= 0 ? last : full;
+        if (form == VmListForm.POWER_STATE) {
+            return power;
+        }
+        int slash = full.lastIndexOf('/');
+        return slash < 0 ? full : slash == full.length() - 1 ? power : full.substring(slash + 1);
+    }
+
+    private static int digits(int n) {
+        return Integer.toString(n).length();
+    }
+
+    /** The UTF-8 length of {@code s} escaped. */
+    private static long escapedBytes(String s) {
+        long n = GahpCodec.utf8Length(s);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' || c == ' ' || c == '\r' || c == '\n') {
+                n++;
+            }
+        }
+        return n;
     }
 
     private static String entries(Outcome o) {

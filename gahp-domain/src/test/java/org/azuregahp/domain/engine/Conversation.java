@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.azuregahp.domain.codec.FramedLine;
 import org.azuregahp.domain.codec.LineFramer;
 import org.azuregahp.domain.result.Result;
+import org.azuregahp.domain.result.ResultEncoder;
 import org.azuregahp.ports.LocalFiles;
 
 /**
@@ -33,9 +34,13 @@ final class Conversation implements AutoCloseable {
     /** Typed results as the engine queued them, not yet taken by {@link #awaitResults}. */
     final Queue<Result> results = new ConcurrentLinkedQueue<>();
     final List<Result> allResults = new CopyOnWriteArrayList<>();
+    /** VM lists the engine sent in a compact form. */
+    final List<ResultEncoder.Shortened> shortened = new CopyOnWriteArrayList<>();
     final List<String> diagnosed = new CopyOnWriteArrayList<>();
     final List<Throwable> diagnosedProblems = new CopyOnWriteArrayList<>();
     final List<String> refused = new CopyOnWriteArrayList<>();
+    /** The last line written when a listener heard of a request (received or refused). */
+    final List<String> lastLineWhenHeard = new CopyOnWriteArrayList<>();
     final LineFramer framer = new LineFramer();
     boolean lastAccept = true;
 
@@ -64,8 +69,19 @@ final class Conversation implements AutoCloseable {
                     }
 
                     @Override
+                    public void received(String command, String requestId) {
+                        lastLineWhenHeard.add(all.isEmpty() ? null : all.get(all.size() - 1));
+                    }
+
+                    @Override
                     public void refused(String reason) {
                         refused.add(reason);
+                        lastLineWhenHeard.add(all.isEmpty() ? null : all.get(all.size() - 1));
+                    }
+
+                    @Override
+                    public void shortened(Result result, ResultEncoder.Shortened how) {
+                        shortened.add(how);
                     }
                 })
                 .build();

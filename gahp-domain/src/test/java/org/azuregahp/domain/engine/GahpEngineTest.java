@@ -21,6 +21,7 @@ import org.azuregahp.domain.client.ReturnLine;
 import org.azuregahp.domain.codec.GahpCodec;
 import org.azuregahp.domain.result.Outcome;
 import org.azuregahp.domain.result.Result;
+import org.azuregahp.domain.result.ResultEncoder;
 import org.azuregahp.ports.AdminCredential;
 import org.azuregahp.ports.CloudException;
 import org.azuregahp.ports.LocalFiles;
@@ -352,6 +353,56 @@ class GahpEngineTest {
             c.engine.rejectOversized(2_000_000);
             c.expect("E request\\ line\\ too\\ long\\ (2000000\\ bytes)");
             c.send("RESULTS").expect("S 0");
+        }
+    }
+
+    @Test
+    void theReturnLineIsWrittenBeforeListenersHearOfTheRequest() {
+        StubCloud cloud = new StubCloud();
+        try (Conversation c = started(cloud)) {
+            c.lastLineWhenHeard.clear();
+            c.send("AZURE_PING 2" + H).expect("S");
+            c.send("AZURE_PING 3 NULL");
+            String tooFew = c.next();
+            c.send("NO_SUCH_COMMAND").expect("E unknown\\ command");
+            c.send("AZURE_VM_CREATE 4" + H + " bogus=1").expect("S");
+            assertThat(tooFew).startsWith("E");
+            assertThat(c.lastLineWhenHeard).as("the last line out when the listener heard of each request")
+                    .containsExactly("S", tooFew, "E unknown\\ command", "S");
+            c.awaitResults(2);
+        }
+    }
+
+    @Test
+    void aVmListTooLongInFullIsSentInACompactFormAndListenersHearHow() {
+        StubCloud cloud = new StubCloud();
+        List<VmStatus> many = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            many.add(new VmStatus("condorc" + (100_000 + i) + "p0", i % 7 != 1 ? List.of("ProvisioningState/succeeded",
+                    "PowerState/running") : List.of("ProvisioningState/succeeded", "PowerState/deallocated"), true));
+        }
+        for (int i = 0; i < 5_000; i++) {
+            many.add(new VmStatus("made-by-hand-" + i, List.of("ProvisioningState/succeeded", "PowerState/running"),
+                    false));
+        }
+        cloud.on("vm.list", q -> CompletableFuture.completedFuture(many));
+        try (Conversation c = started(cloud)) {
+            c.send("RESPONSE_PREFIX GAHP:").expect("S");
+            c.send("AZURE_VM_LIST 3" + H).expect("GAHP:S");
+            c.awaitResults(1);
+            String line = results(c, "GAHP:").get(0);
+            // Over the 400,000 bytes of a full result line, within the 500,000 a compact list may take.
+            assertThat(("GAHP:" + line).getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(500_000)
+                    .isGreaterThan(400_000);
+            assertThat(line).startsWith("3 NULL 20000 condorc100000p0 running condorc100001p0 deallocated ");
+            assertThat(c.shortened).singleElement().satisfies(how -> {
+                assertThat(how.form()).isEqualTo(ResultEncoder.VmListForm.CREATED_BY_SERVER_ONLY);
+                assertThat(how.vms()).isEqualTo(25_000);
+                assertThat(how.leftOut()).isEqualTo(5_000);
+            });
+            assertThat(c.allResults.get(0).outcome()).as("listeners hear what was sent")
+                    .isEqualTo(ResultLine.parse(line).outcome("AZURE_VM_LIST"));
+            assertThat(c.engine.statistics().succeeded()).isEqualTo(1);
         }
     }
 

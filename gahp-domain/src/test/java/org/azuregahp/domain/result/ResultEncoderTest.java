@@ -44,15 +44,17 @@ class ResultEncoderTest {
 
     @Test
     void aSuccessTooLargeForOneLineBecomesResultTooLargeCountingThePrefix() {
-        Outcome list = new Outcome.VmList(List.of(new VmStatus("a".repeat(100), List.of("PowerState/running"))));
+        Outcome list = new Outcome.ScaleSetList(List.of(new ScaleSetStatus("a".repeat(100), 3,
+                List.of("PowerState/running"))));
         String line = ResultEncoder.encode("9", list);
         long bytes = GahpCodec.utf8Length(line);
-        ResultEncoder.Encoded fits = ResultEncoder.encode("9", "AZURE_VM_LIST", list, 5, (int) bytes + 5);
+        ResultEncoder.Encoded fits = ResultEncoder.encode("9", "AZURE_VMSS_LIST", list, 5, (int) bytes + 5);
         assertThat(fits.line()).isEqualTo(line);
         assertThat(fits.sent()).isEqualTo(list);
-        ResultEncoder.Encoded over = ResultEncoder.encode("9", "AZURE_VM_LIST", list, 6, (int) bytes + 5);
-        assertThat(over.sent()).isEqualTo(new Outcome.Failed("ResultTooLarge: the AZURE_VM_LIST result has 1 entries and "
-                + (bytes + 6) + " bytes, more than one result line may carry (" + (bytes + 5)
+        assertThat(fits.shortened()).isNull();
+        ResultEncoder.Encoded over = ResultEncoder.encode("9", "AZURE_VMSS_LIST", list, 6, (int) bytes + 5);
+        assertThat(over.sent()).isEqualTo(new Outcome.Failed("ResultTooLarge: the AZURE_VMSS_LIST result has 1 entries"
+                + " and " + (bytes + 6) + " bytes, more than one result line may carry (" + (bytes + 5)
                 + " bytes); list by name or tag instead"));
         assertThat(over.line()).startsWith("9 ResultTooLarge:");
     }

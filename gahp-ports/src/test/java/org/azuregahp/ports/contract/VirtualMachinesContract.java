@@ -52,6 +52,7 @@ public abstract class VirtualMachinesContract extends ContractSupport {
             assertThat(listed.get(0).name()).isEqualToIgnoringCase(name);
             assertThat(listed.get(0).statuses()).last().isEqualTo("PowerState/running");
             assertThat(listed.get(0).statuses()).contains("ProvisioningState/succeeded");
+            assertThat(listed.get(0).createdByServer()).as("carries the name tag this server writes").isTrue();
             assertThat(await(vms().list(VmQuery.all()))).extracting(VmStatus::name).contains(name);
 
             assertThat(await(vms().delete(ResourceRef.named(name)))).isNull();
