@@ -118,14 +118,20 @@ class BenchLockstepTest {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() {
             try {
                 in.close();
             } catch (IOException ignored) {
                 // gone already
             }
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the server stopped", e);
             }
         }
     }
