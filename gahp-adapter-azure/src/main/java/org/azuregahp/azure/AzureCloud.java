@@ -36,7 +36,7 @@ import org.azuregahp.ports.credentials.Credentials;
  */
 public final class AzureCloud implements Cloud {
     private final AzureSettings settings;
-    private final HttpClient httpClient;
+    private final Clients.Lazy<HttpClient> httpClient;
     private final LongSupplier nanoClock;
     private final Clock clock;
     private final AtomicLong throttled = new AtomicLong();
@@ -46,23 +46,32 @@ public final class AzureCloud implements Cloud {
     private final SharedNetworks networks = new SharedNetworks();
     private final ProviderRegistrations registrations = new ProviderRegistrations();
     private final ImageProfiles images = new ImageProfiles();
+    /**
+     * The adapter's threads: they start each operation (off the engine's threads) and run the HTTP
+     * client's completions. Nothing on them blocks: every call is asynchronous.
+     */
     private final ExecutorService executor;
     private volatile Connection ambient;
 
     private AzureCloud(AzureSettings settings, HttpClient httpClient, LongSupplier nanoClock, Clock clock) {
         this.clock = clock;
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.httpClient = httpClient;
         this.nanoClock = nanoClock;
+        this.executor = pool("azure-gahp-azure-", 2);
+        this.httpClient = new Clients.Lazy<>(() -> httpClient != null ? httpClient : HttpClients.jdk(executor));
+    }
+
+    /** Up to {@code threads} daemon threads, started on demand and ended after 30 s idle. */
+    private static ThreadPoolExecutor pool(String prefix, int threads) {
         AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                r -> {
-                    Thread t = new Thread(r, "azure-gahp-azure-" + n.incrementAndGet());
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, prefix + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 });
         pool.allowCoreThreadTimeOut(true);
-        this.executor = pool;
+        return pool;
     }
 
     public static AzureCloud create(AzureSettings settings) {
@@ -107,7 +116,7 @@ public final class AzureCloud implements Cloud {
                 synchronized (this) {
                     a = ambient;
                     if (a == null) {
-                        a = new Connection(null, null, settings, httpClient, nanoClock);
+                        a = new Connection(null, null, settings, httpClient.get(), nanoClock);
                         ambient = a;
                     }
                 }
@@ -137,7 +146,7 @@ public final class AzureCloud implements Cloud {
             byte[] digest = digest(path, file);
             Credentials credentials = CredentialFiles.read(path);
             Connection connection = entry != null && Arrays.equals(entry.digest, digest) ? entry.connection
-                    : new Connection(file, credentials, settings, httpClient, nanoClock);
+                    : new Connection(file, credentials, settings, httpClient.get(), nanoClock);
             files.put(file, new FileEntry(attrs.lastModifiedTime(), attrs.size(), digest, connection));
             return connection;
         }
