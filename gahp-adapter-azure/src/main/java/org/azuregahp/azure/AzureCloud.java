@@ -45,6 +45,8 @@ public final class AzureCloud implements Cloud {
     private final ConcurrentHashMap<String, Limiter> limiters = new ConcurrentHashMap<>();
     private final SharedNetworks networks = new SharedNetworks();
     private final ProviderRegistrations registrations = new ProviderRegistrations();
+    /** Resource Manager's budgets as this process knows them, and the pacing of every account's calls to them. */
+    private final Clients.Lazy<ArmPacer> pacer;
     private final ImageProfiles images = new ImageProfiles();
     /**
      * The adapter's threads: they start each operation (off the engine's threads) and run the HTTP
@@ -57,6 +59,8 @@ public final class AzureCloud implements Cloud {
         this.clock = clock;
         this.settings = Objects.requireNonNull(settings, "settings");
         this.nanoClock = nanoClock;
+        this.pacer = new Clients.Lazy<>(() -> new ArmPacer(new ArmBudgets(), nanoClock,
+                reactor.core.scheduler.Schedulers.parallel()));
         this.executor = pool("azure-gahp-azure-", 2);
         this.httpClient = new Clients.Lazy<>(() -> httpClient != null ? httpClient : HttpClients.jdk(executor));
     }
@@ -93,7 +97,7 @@ public final class AzureCloud implements Cloud {
         return accounts.compute(ref, (k, existing) -> existing != null && existing.connection() == connection
                 ? existing
                 : new AzureAccount(connection, new SdkCalls(new Clients(connection, ref.subscription(), throttled,
-                        registrations),
+                        registrations, pacer.get(), clock),
                         limiters.computeIfAbsent(ref.subscription(),
                                 s -> new Limiter(settings.maxConcurrentPerSubscription())),
                         executor, connection.settings().operationDeadline()), networks, images, clock));
