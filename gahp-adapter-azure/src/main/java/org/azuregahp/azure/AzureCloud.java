@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.azuregahp.ports.AccountRef;
 import org.azuregahp.ports.Cloud;
 import org.azuregahp.ports.CloudAccount;
@@ -55,12 +56,12 @@ public final class AzureCloud implements Cloud {
     private final ExecutorService executor;
     private volatile Connection ambient;
 
-    private AzureCloud(AzureSettings settings, HttpClient httpClient, LongSupplier nanoClock, Clock clock) {
+    private AzureCloud(AzureSettings settings, HttpClient httpClient, LongSupplier nanoClock, Clock clock,
+            Supplier<reactor.core.scheduler.Scheduler> timers) {
         this.clock = clock;
         this.settings = Objects.requireNonNull(settings, "settings");
         this.nanoClock = nanoClock;
-        this.pacer = new Clients.Lazy<>(() -> new ArmPacer(new ArmBudgets(), nanoClock,
-                reactor.core.scheduler.Schedulers.parallel()));
+        this.pacer = new Clients.Lazy<>(() -> new ArmPacer(new ArmBudgets(), nanoClock, timers.get()));
         this.executor = pool("azure-gahp-azure-", 2);
         this.httpClient = new Clients.Lazy<>(() -> httpClient != null ? httpClient : HttpClients.jdk(executor));
     }
@@ -79,12 +80,19 @@ public final class AzureCloud implements Cloud {
     }
 
     public static AzureCloud create(AzureSettings settings) {
-        return new AzureCloud(settings, null, System::nanoTime, Clock.systemUTC());
+        return new AzureCloud(settings, null, System::nanoTime, Clock.systemUTC(),
+                () -> reactor.core.scheduler.Schedulers.parallel());
     }
 
     /** For tests: every HTTP call (ARM, Key Vault and the identity service) goes through {@code httpClient}. */
     static AzureCloud create(AzureSettings settings, HttpClient httpClient, LongSupplier nanoClock, Clock clock) {
-        return new AzureCloud(settings, httpClient, nanoClock, clock);
+        return new AzureCloud(settings, httpClient, nanoClock, clock, () -> reactor.core.scheduler.Schedulers.parallel());
+    }
+
+    /** For tests: as above, with the pacing's clock ({@code nanoClock}) and timer ({@code timers}) in the test's hands. */
+    static AzureCloud create(AzureSettings settings, HttpClient httpClient, LongSupplier nanoClock, Clock clock,
+            Supplier<reactor.core.scheduler.Scheduler> timers) {
+        return new AzureCloud(settings, httpClient, nanoClock, clock, timers);
     }
 
     public AzureSettings settings() {

@@ -72,6 +72,12 @@ final class AzureWireMock implements AutoCloseable {
 
     /** With a stateful {@link ArmSimulator} answering every request the token stub does not. */
     AzureWireMock(AzureSettings settings, java.time.Clock clock, ArmSimulator simulator) {
+        this(settings, clock, simulator, System::nanoTime, () -> reactor.core.scheduler.Schedulers.parallel());
+    }
+
+    /** As above, with the adapter's pacing on the test's clock ({@code nanos}) and timer ({@code timers}). */
+    AzureWireMock(AzureSettings settings, java.time.Clock clock, ArmSimulator simulator,
+            java.util.function.LongSupplier nanos, java.util.function.Supplier<reactor.core.scheduler.Scheduler> timers) {
         var options = options().dynamicHttpsPort().httpDisabled(true).containerThreads(40).jettyAcceptors(2)
                 .keystorePath(resource("/tls/test-keystore.p12")).keystoreType("PKCS12").keystorePassword("changeit")
                 .keyManagerPassword("changeit");
@@ -89,7 +95,7 @@ final class AzureWireMock implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         cloud = AzureCloud.create(settings.withPollInterval(Duration.ofMillis(20)).withMaxRetries(3),
-                trustingClient(), System::nanoTime, clock);
+                trustingClient(), nanos, clock, timers);
         stubToken();
         if (simulator != null) {
             simulator.base(base);
