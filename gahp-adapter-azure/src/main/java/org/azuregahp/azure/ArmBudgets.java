@@ -25,19 +25,19 @@ import java.util.regex.Pattern;
  *
  * <p>Each bucket's level is estimated: it refills at the bucket's rate, each call charged to it takes
  * one token when it goes, and every response that reports the bucket's remaining count resets the
- * estimate to that count less the calls still on their way. While a bucket holds more than half its
- * capacity calls go at once (the burst is there to be used); below that, consecutive calls are spaced
- * {@code half / (rate * level)} apart, so the bucket settles where the calls take exactly its refill.
- * Several servers sharing a bucket (several users of one subscription) see the same reported level
- * and slow down together: with {@code n} of them it settles at {@code half / n}, still above zero,
- * without any coordination. A principal's bucket never heard from starts a little above half, so a
+ * estimate to that count less the calls still on their way. While a bucket holds more than its
+ * reserve (half of it, at most ten seconds of its refill, at least 20 tokens) calls go at once (the
+ * burst is there to be used); below that, consecutive calls are spaced {@code reserve / (rate * level)}
+ * apart, so the bucket settles where the calls take exactly its refill. Several servers sharing a
+ * bucket (several users of one subscription) see the same reported level and slow down together:
+ * with {@code n} of them it settles at {@code reserve / n}, still above zero, without any coordination. A principal's bucket never heard from starts a little above half, so a
  * fresh server sends only a few calls at once until Azure says how much is left. A 429 closes the
  * bucket it names (the one reported at zero; for a provider that reports no counts, such as Network,
  * that provider's calls of that kind in that region) until its {@code Retry-After}.
  *
- * <p>Calls wait in queues, one per set of buckets (first come, first served within a queue), and are
- * released only when every bucket they count against allows it at that moment, so a count that
- * arrives while calls wait holds them back (or lets them go) at once.
+ * <p>Calls wait in queues, one per set of buckets, and are released first come, first served, each
+ * only when every bucket it counts against allows it at that moment, so a count that arrives while
+ * calls wait holds them back (or lets them go) at once.
  */
 final class ArmBudgets {
     enum Op {
@@ -70,6 +70,10 @@ final class ArmBudgets {
     static final int GLOBAL_FACTOR = 15;
     /** Calls that go at once to a principal's bucket never heard from, beyond half of it. */
     static final int PROBE = 8;
+    /** At most this many seconds of a bucket's refill are kept in reserve (see {@link Bucket#reserve()}). */
+    static final double RESERVE_SECONDS = 10;
+    /** ... and at least this many tokens, so that several servers settling at reserve / n keep a few. */
+    static final double MIN_RESERVE = 20;
     /** Groups whose region is remembered (for the provider policies of calls that do not name one). */
     static final int MAX_GROUPS = 4096;
     static final String REMAINING = "x-ms-ratelimit-remaining-";
@@ -88,6 +92,8 @@ final class ArmBudgets {
         final Call call;
         final List<Bucket> buckets;
         final long enqueued;
+        /** A poll of a long-running operation: it can wait without holding up other work, so it goes last. */
+        final boolean poll;
         long sentAt = -1;
         boolean settled;
         /** Whoever waits for the ticket (the pacer's sink). */
@@ -97,6 +103,13 @@ final class ArmBudgets {
             this.call = call;
             this.buckets = buckets;
             this.enqueued = enqueued;
+            this.poll = call.op() == Op.READ && call.shape() != null
+                    && (call.shape().endsWith("/operations/{}") || call.shape().endsWith("/operationresults/{}"));
+        }
+
+        /** Earlier is served first: every other call before any poll, then in arrival order. */
+        boolean before(Ticket other) {
+            return poll != other.poll ? !poll : enqueued < other.enqueued;
         }
 
         boolean sent() {
@@ -134,6 +147,16 @@ final class ArmBudgets {
             return perSecond > 0 && capacity > 0;
         }
 
+        /**
+         * The level below which calls are spaced: half the bucket, but no more than
+         * {@link #RESERVE_SECONDS} of its refill (at least {@link #MIN_RESERVE} tokens): a slow bucket
+         * such as Compute's 30-minute policy (1,200 refilled over 30 minutes) would otherwise keep
+         * 15 minutes' worth of calls unused.
+         */
+        double reserve() {
+            return Math.min(capacity / 2, Math.max(MIN_RESERVE, perSecond * RESERVE_SECONDS));
+        }
+
         /** The earliest time, not before {@code now}, a call may be charged here. */
         long earliest(long now) {
             long t = Math.max(now, blockedUntil);
@@ -141,7 +164,7 @@ final class ArmBudgets {
                 return t;
             }
             double l = levelAt(t);
-            if (l < capacity / 2 && lastSend != Long.MIN_VALUE) {
+            if (l < reserve() && lastSend != Long.MIN_VALUE) {
                 t = Math.max(t, lastSend + gap(l));
                 l = levelAt(t);
             }
@@ -151,9 +174,9 @@ final class ArmBudgets {
             return t;
         }
 
-        /** Below half: calls spaced so that the level settles where they take the refill. */
+        /** Below the reserve: calls spaced so that the level settles where they take the refill. */
         long gap(double l) {
-            return (long) (capacity / 2 / (perSecond * Math.max(l, 0.5)) * NANOS);
+            return (long) (reserve() / (perSecond * Math.max(l, 0.5)) * NANOS);
         }
 
         void charge(long now) {
@@ -193,24 +216,35 @@ final class ArmBudgets {
         return t;
     }
 
-    /** The waiting tickets that may go now, each charged to its buckets, in queue order. */
+    /**
+     * The waiting tickets that may go now, each charged to its buckets: first come, first served
+     * across the queues (the earliest waiting head that may go, again and again), except that polls of
+     * long-running operations give way to every other call. A poll that waits only reports a finished
+     * resource a little later; the reads that start or finish a create hold up its writes, and with
+     * them everything the budgets allow. (Polls still get what the others leave: those are a few reads
+     * per create, the budget 25 a second.)
+     */
     synchronized List<Ticket> release(long now) {
         List<Ticket> out = new ArrayList<>();
-        Iterator<ArrayDeque<Ticket>> it = queues.values().iterator();
-        while (it.hasNext()) {
-            ArrayDeque<Ticket> q = it.next();
-            while (!q.isEmpty() && allowed(q.peek(), now)) {
-                Ticket t = q.poll();
-                for (Bucket b : t.buckets) {
-                    b.charge(now);
+        while (true) {
+            ArrayDeque<Ticket> best = null;
+            for (ArrayDeque<Ticket> q : queues.values()) {
+                Ticket head = q.peek();
+                if (head != null && (best == null || head.before(best.peek())) && allowed(head, now)) {
+                    best = q;
                 }
-                t.sentAt = now;
-                out.add(t);
             }
-            if (q.isEmpty()) {
-                it.remove();
+            if (best == null) {
+                break;
             }
+            Ticket t = best.poll();
+            for (Bucket b : t.buckets) {
+                b.charge(now);
+            }
+            t.sentAt = now;
+            out.add(t);
         }
+        queues.values().removeIf(ArrayDeque::isEmpty);
         return out;
     }
 

@@ -102,7 +102,11 @@ final class ArmThrottling {
     private final Budgets budgets;
     private final Map<String, Bucket> buckets = new HashMap<>();
     private int refusals;
+    /** Requests admitted, by operation type ({@code reads}, {@code writes}, {@code deletes}) and by provider and type. */
+    private final Map<String, Long> admitted = new LinkedHashMap<>();
     private final List<Long> refusalTimes = new ArrayList<>();
+    /** Refusals by the bucket that refused: {@code writes}, {@code global writes}, {@code Network write eastus}, ... */
+    private final Map<String, Long> refusedBy = new LinkedHashMap<>();
 
     ArmThrottling(LongSupplier nanos, Budgets budgets) {
         this.nanos = nanos;
@@ -133,6 +137,7 @@ final class ArmThrottling {
             put(headers, r, mine, global);
             refusals++;
             refusalTimes.add(now);
+            refusedBy.merge(mine.secondsUntilOne(now) > 0 ? op : "global " + op, 1L, Long::sum);
             ObjectNode body = json.createObjectNode();
             body.putObject("error").put("code", "SubscriptionRequestsThrottled").put("message", "Number of '"
                     + op.substring(0, op.length() - 1) + "' requests for subscription '" + r.subscription() + "' actor '"
@@ -143,6 +148,10 @@ final class ArmThrottling {
         mine.tokens -= 1;
         if (global != null) {
             global.tokens -= 1;
+        }
+        admitted.merge(op, 1L, Long::sum);
+        if (r.namespace() != null) {
+            admitted.merge(r.method() + " " + r.namespace().toLowerCase(Locale.ROOT) + "/" + r.template(), 1L, Long::sum);
         }
         put(headers, r, mine, global);
         if (r.subscription() == null || r.namespace() == null) {
@@ -159,6 +168,7 @@ final class ArmThrottling {
             if (w > 0) {
                 refusals++;
                 refusalTimes.add(now);
+                refusedBy.merge("Network " + (read ? "read " : "write ") + region, 1L, Long::sum);
                 ObjectNode body = json.createObjectNode();
                 body.putObject("error").put("code", "TooManyRequests").put("message", "The request is being throttled"
                         + " as the limit has been reached for operation type - " + (read ? "Read" : "Write")
@@ -198,6 +208,7 @@ final class ArmThrottling {
             if (w > 0) {
                 refusals++;
                 refusalTimes.add(now);
+                refusedBy.merge("Compute " + empty.name() + " " + region, 1L, Long::sum);
                 // Compute's throttling answer (troubleshooting-throttling-errors), at the root of the body.
                 ObjectNode body = json.createObjectNode().put("code", "OperationNotAllowed").put("message",
                         "The server rejected the request because too many requests have been received for this"
@@ -210,6 +221,15 @@ final class ArmThrottling {
             }
         }
         return new Verdict(headers, 0, null, 0);
+    }
+
+    /** Requests Resource Manager admitted, by operation type and by {@code METHOD provider/template}. */
+    synchronized Map<String, Long> admitted() {
+        return Map.copyOf(admitted);
+    }
+
+    synchronized Map<String, Long> refusedBy() {
+        return Map.copyOf(refusedBy);
     }
 
     synchronized int refusals() {

@@ -76,7 +76,8 @@ public final class FakeCloud implements Cloud {
     private volatile boolean closed;
     private volatile String lastWriteProblem;
 
-    private record FileStamp(FileTime modified, long size) {
+    /** A credential file as last read well, and the principal (client id) it names. */
+    private record FileStamp(FileTime modified, long size, String principal) {
     }
 
     private FakeCloud(Options options, Clock clock) {
@@ -113,8 +114,22 @@ public final class FakeCloud implements Cloud {
         private Clock clock = Clock.systemUTC();
         private Duration vmLifetime;
         private final Map<String, Set<String>> unregistered = new java.util.LinkedHashMap<>();
+        private boolean armBudgets;
 
         private Builder() {
+        }
+
+        /**
+         * Enforce Azure's request budgets on the builder's clock (off by default): per subscription,
+         * principal (the credential file's client id) and operation type, token buckets of 250 reads
+         * (25 a second), 200 writes and 200 deletes (10 a second), 15 times that per subscription across
+         * principals, Microsoft.Network's 1,000 writes per 5 minutes and Compute's PutVM3Min/PutVM30Min
+         * per region. An operation whose calls would not fit fails before it makes anything, with
+         * Azure's throttling error and wording and {@link CloudException#retryAfter()}.
+         */
+        public Builder armBudgets(boolean enforce) {
+            this.armBudgets = enforce;
+            return this;
         }
 
         /**
@@ -181,6 +196,9 @@ public final class FakeCloud implements Cloud {
          */
         public FakeCloud build() {
             FakeCloud cloud = new FakeCloud(new Options(latency, failureRate, seed, stateFile, vmLifetime), clock);
+            if (armBudgets) {
+                cloud.runner.budgets(new ArmBudgets(clock));
+            }
             unregistered.forEach((sub, namespaces) -> namespaces.forEach(ns -> cloud.unregisterProvider(sub, ns, true)));
             return cloud;
         }
@@ -192,6 +210,7 @@ public final class FakeCloud implements Cloud {
             throw new CloudException("InvalidSubscriptionId",
                     "The provided subscription identifier '" + ref.subscription() + "' is malformed or invalid.");
         }
+        String principal = "ambient";
         if (ref.credentialFile() != null) {
             Path file;
             try {
@@ -200,27 +219,32 @@ public final class FakeCloud implements Cloud {
                 throw new CloudException(CloudException.CREDENTIAL_FILE,
                         "credential file " + ref.credentialFile().replace("\0", "\\0") + " is not a valid path");
             }
-            checkCredentials(file);
+            principal = checkCredentials(file);
         }
-        return new FakeAccount(world, runner, ref.subscription().strip());
+        return new FakeAccount(world, runner, ref.subscription().strip(), principal);
     }
 
-    /** Reads the credential file unless it is unchanged since it last read well. */
-    private void checkCredentials(Path file) {
-        FileStamp stamp = null;
+    /** Reads the credential file unless it is unchanged since it last read well; the principal it names. */
+    private String checkCredentials(Path file) {
+        FileTime modified = null;
+        long size = -1;
         try {
-            stamp = new FileStamp(Files.getLastModifiedTime(file), Files.size(file));
+            modified = Files.getLastModifiedTime(file);
+            size = Files.size(file);
         } catch (IOException | RuntimeException e) {
             // CredentialFiles.read below says what is wrong.
         }
-        if (stamp != null && stamp.equals(credentialStamps.get(file))) {
-            return;
+        FileStamp known = credentialStamps.get(file);
+        if (modified != null && known != null && known.modified().equals(modified) && known.size() == size) {
+            return known.principal();
         }
         credentialStamps.remove(file);
-        CredentialFiles.read(file);
-        if (stamp != null) {
-            credentialStamps.put(file, stamp);
+        String clientId = CredentialFiles.read(file).clientId();
+        String principal = clientId == null ? "unknown" : clientId.toLowerCase(java.util.Locale.ROOT);
+        if (modified != null) {
+            credentialStamps.put(file, new FileStamp(modified, size, principal));
         }
+        return principal;
     }
 
     /** The current state document (pretty JSON). Secret values never appear in it. */
