@@ -124,9 +124,13 @@ class ArmBudgetsBench {
                 slots.add(new java.util.concurrent.Semaphore(window));
             }
             java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(creates);
+            List<Double> took = java.util.Collections.synchronizedList(new ArrayList<>());
+            java.util.Map<Integer, Double> slowest = java.util.Collections.synchronizedMap(new java.util.TreeMap<>());
             for (int i = 0; i < creates; i++) {
                 int server = i % servers;
+                int index = i;
                 slots.get(server).acquire();
+                long began = time.getAsLong();
                 s.clouds.get(server).account(s.ref(server)).virtualMachines()
                         .create(spec("condorc" + i + "p0", REGIONS.get(i % REGIONS.size()))).toCompletableFuture()
                         .whenComplete((v, e) -> {
@@ -135,6 +139,11 @@ class ArmBudgetsBench {
                             }
                             synchronized (last) {
                                 last[0] = Math.max(last[0], time.getAsLong());
+                            }
+                            double d = (time.getAsLong() - began) / 1e9;
+                            took.add(d);
+                            if (d > 400) {
+                                slowest.put(index, d);
                             }
                             slots.get(server).release();
                             done.countDown();
@@ -152,6 +161,24 @@ class ArmBudgetsBench {
             String[] binding = new String[1];
             double bound = bound(admitted, creates, principals, binding) + single;
             System.out.println(scenario + ": " + admitted + "; refused by " + t.refusedBy());
+            if (Boolean.getBoolean("bench.timeline")) {
+                t.vmPuts().forEach((region, times) -> {
+                    StringBuilder line = new StringBuilder("VM PUTs per 300 s, " + region + ":");
+                    int[] per = new int[(int) (seconds / 300) + 2];
+                    for (long x : times) {
+                        per[(int) Math.max(0, (x - start) / 300_000_000_000L)]++;
+                    }
+                    for (int n : per) {
+                        line.append(' ').append(n);
+                    }
+                    System.out.println(line);
+                });
+                List<Double> durations = new ArrayList<>(took);
+                Collections.sort(durations);
+                System.out.println("create durations: median " + durations.get(durations.size() / 2) + " s, p99 "
+                        + durations.get((int) (durations.size() * 0.99)) + " s, max " + durations.get(durations.size() - 1)
+                        + " s; slowest: " + slowest);
+            }
             return new Result(scenario, creates, servers, seconds, bound, binding[0], throttled, afterMinute,
                     writes / (double) creates, reads / (double) creates, failed.get(), retries);
         }

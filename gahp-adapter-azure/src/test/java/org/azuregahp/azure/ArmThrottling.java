@@ -105,6 +105,8 @@ final class ArmThrottling {
     /** Requests admitted, by operation type ({@code reads}, {@code writes}, {@code deletes}) and by provider and type. */
     private final Map<String, Long> admitted = new LinkedHashMap<>();
     private final List<Long> refusalTimes = new ArrayList<>();
+    /** When each VM PUT was admitted (clock nanos), by region: for the bench's timeline. */
+    private final Map<String, List<Long>> vmPuts = new LinkedHashMap<>();
     /** Refusals by the bucket that refused: {@code writes}, {@code global writes}, {@code Network write eastus}, ... */
     private final Map<String, Long> refusedBy = new LinkedHashMap<>();
 
@@ -198,6 +200,9 @@ final class ArmThrottling {
             }
             if (w == 0) {
                 pb.forEach(b -> b.tokens -= 1);
+                if (r.method().equals("PUT") && r.template().equals("virtualmachines/{}")) {
+                    vmPuts.computeIfAbsent(region, k -> new ArrayList<>()).add(now);
+                }
             }
             StringBuilder remaining = new StringBuilder();
             for (int i = 0; i < policies.size(); i++) {
@@ -226,6 +231,12 @@ final class ArmThrottling {
     /** Requests Resource Manager admitted, by operation type and by {@code METHOD provider/template}. */
     synchronized Map<String, Long> admitted() {
         return Map.copyOf(admitted);
+    }
+
+    synchronized Map<String, List<Long>> vmPuts() {
+        Map<String, List<Long>> out = new LinkedHashMap<>();
+        vmPuts.forEach((k, v) -> out.put(k, List.copyOf(v)));
+        return out;
     }
 
     synchronized Map<String, Long> refusedBy() {
