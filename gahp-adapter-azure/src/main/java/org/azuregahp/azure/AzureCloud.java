@@ -1,16 +1,7 @@
 package org.azuregahp.azure;
 
 import com.azure.core.http.HttpClient;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
 import java.time.Clock;
-import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -24,16 +15,16 @@ import java.util.function.Supplier;
 import org.azuregahp.ports.AccountRef;
 import org.azuregahp.ports.Cloud;
 import org.azuregahp.ports.CloudAccount;
-import org.azuregahp.ports.CloudException;
 import org.azuregahp.ports.CloudStatistics;
-import org.azuregahp.ports.credentials.CredentialFiles;
+import org.azuregahp.ports.DeferredCloudAccount;
+import org.azuregahp.ports.credentials.CredentialSource;
 import org.azuregahp.ports.credentials.Credentials;
 
 /**
- * The Azure cloud. Construction is instant: it touches no SDK class. Per credential file it keeps one
- * {@link Connection} (rebuilt when the file's modification time or size changes and its content
- * differs), and per (file, subscription) one account whose SDK clients are built on first use, on an
- * adapter thread.
+ * The Azure cloud. Construction is instant: it touches no SDK class. Credential files are read by the
+ * {@link CredentialSource} it is given, never here. Per credential file it keeps one {@link Connection}
+ * (rebuilt only when what the file says changes), and per (file, subscription) one account whose SDK
+ * clients are built on first use, on an adapter thread.
  */
 public final class AzureCloud implements Cloud {
     private final AzureSettings settings;
@@ -41,6 +32,7 @@ public final class AzureCloud implements Cloud {
     private final LongSupplier nanoClock;
     private final Clock clock;
     private final AtomicLong throttled = new AtomicLong();
+    private final CredentialSource credentials;
     private final ConcurrentHashMap<String, FileEntry> files = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<AccountRef, AzureAccount> accounts = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Limiter> limiters = new ConcurrentHashMap<>();
@@ -56,9 +48,10 @@ public final class AzureCloud implements Cloud {
     private final ExecutorService executor;
     private volatile Connection ambient;
 
-    private AzureCloud(AzureSettings settings, HttpClient httpClient, LongSupplier nanoClock, Clock clock,
-            Supplier<reactor.core.scheduler.Scheduler> timers) {
+    private AzureCloud(AzureSettings settings, CredentialSource credentials, HttpClient httpClient,
+            LongSupplier nanoClock, Clock clock, Supplier<reactor.core.scheduler.Scheduler> timers) {
         this.clock = clock;
+        this.credentials = Objects.requireNonNull(credentials, "credentials");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.nanoClock = nanoClock;
         this.pacer = new Clients.Lazy<>(() -> new ArmPacer(new ArmBudgets(), nanoClock, timers.get()));
@@ -79,29 +72,49 @@ public final class AzureCloud implements Cloud {
         return pool;
     }
 
+    /** Azure with only the machine's ambient login ({@code NULL}): credential files are refused. */
     public static AzureCloud create(AzureSettings settings) {
-        return new AzureCloud(settings, null, System::nanoTime, Clock.systemUTC(),
+        return create(settings, CredentialSource.NONE);
+    }
+
+    /** Azure, reading the credential files requests name through {@code credentials}. */
+    public static AzureCloud create(AzureSettings settings, CredentialSource credentials) {
+        return new AzureCloud(settings, credentials, null, System::nanoTime, Clock.systemUTC(),
                 () -> reactor.core.scheduler.Schedulers.parallel());
     }
 
     /** For tests: every HTTP call (ARM, Key Vault and the identity service) goes through {@code httpClient}. */
-    static AzureCloud create(AzureSettings settings, HttpClient httpClient, LongSupplier nanoClock, Clock clock) {
-        return new AzureCloud(settings, httpClient, nanoClock, clock, () -> reactor.core.scheduler.Schedulers.parallel());
+    static AzureCloud create(AzureSettings settings, CredentialSource credentials, HttpClient httpClient,
+            LongSupplier nanoClock, Clock clock) {
+        return new AzureCloud(settings, credentials, httpClient, nanoClock, clock,
+                () -> reactor.core.scheduler.Schedulers.parallel());
     }
 
     /** For tests: as above, with the pacing's clock ({@code nanoClock}) and timer ({@code timers}) in the test's hands. */
-    static AzureCloud create(AzureSettings settings, HttpClient httpClient, LongSupplier nanoClock, Clock clock,
-            Supplier<reactor.core.scheduler.Scheduler> timers) {
-        return new AzureCloud(settings, httpClient, nanoClock, clock, timers);
+    static AzureCloud create(AzureSettings settings, CredentialSource credentials, HttpClient httpClient,
+            LongSupplier nanoClock, Clock clock, Supplier<reactor.core.scheduler.Scheduler> timers) {
+        return new AzureCloud(settings, credentials, httpClient, nanoClock, clock, timers);
     }
 
     public AzureSettings settings() {
         return settings;
     }
 
+    /**
+     * The account for {@code ref}, at once: a credential file is read by the {@link CredentialSource}
+     * off this thread (no lock is held meanwhile), and the account's operations wait for it.
+     */
     @Override
     public CloudAccount account(AccountRef ref) {
-        Connection connection = connection(ref.credentialFile());
+        if (ref.ambient()) {
+            return account(ref, ambient());
+        }
+        String file = ref.credentialFile();
+        return DeferredCloudAccount.of(credentials.credentials(file)
+                .thenApply(c -> account(ref, connection(file, c))));
+    }
+
+    private AzureAccount account(AccountRef ref, Connection connection) {
         return accounts.compute(ref, (k, existing) -> existing != null && existing.connection() == connection
                 ? existing
                 : new AzureAccount(connection, new SdkCalls(new Clients(connection, ref.subscription(), throttled,
@@ -121,63 +134,27 @@ public final class AzureCloud implements Cloud {
         executor.shutdownNow();
     }
 
-    private Connection connection(String file) {
-        if (file == null) {
-            Connection a = ambient;
-            if (a == null) {
-                synchronized (this) {
-                    a = ambient;
-                    if (a == null) {
-                        a = new Connection(null, null, settings, httpClient.get(), nanoClock);
-                        ambient = a;
-                    }
+    private Connection ambient() {
+        Connection a = ambient;
+        if (a == null) {
+            synchronized (this) {
+                a = ambient;
+                if (a == null) {
+                    a = new Connection(null, null, settings, httpClient.get(), nanoClock);
+                    ambient = a;
                 }
             }
-            return a;
         }
-        Path path = Path.of(file);
-        BasicFileAttributes attrs;
-        try {
-            attrs = Files.readAttributes(path, BasicFileAttributes.class);
-        } catch (NoSuchFileException e) {
-            files.remove(file);
-            throw new CloudException(CloudException.CREDENTIAL_FILE, "credential file " + file + " does not exist");
-        } catch (IOException e) {
-            throw new CloudException(CloudException.CREDENTIAL_FILE,
-                    "credential file " + file + " cannot be read (" + e.getClass().getSimpleName() + ")");
-        }
-        FileEntry entry = files.get(file);
-        if (entry != null && entry.modified.equals(attrs.lastModifiedTime()) && entry.size == attrs.size()) {
-            return entry.connection;
-        }
-        synchronized (files) {
-            entry = files.get(file);
-            if (entry != null && entry.modified.equals(attrs.lastModifiedTime()) && entry.size == attrs.size()) {
-                return entry.connection;
-            }
-            byte[] digest = digest(path, file);
-            Credentials credentials = CredentialFiles.read(path);
-            Connection connection = entry != null && Arrays.equals(entry.digest, digest) ? entry.connection
-                    : new Connection(file, credentials, settings, httpClient.get(), nanoClock);
-            files.put(file, new FileEntry(attrs.lastModifiedTime(), attrs.size(), digest, connection));
-            return connection;
-        }
+        return a;
     }
 
-    private static byte[] digest(Path path, String file) {
-        try {
-            if (Files.size(path) > CredentialFiles.MAX_BYTES) {
-                return new byte[0];
-            }
-            return MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(path));
-        } catch (IOException e) {
-            throw new CloudException(CloudException.CREDENTIAL_FILE,
-                    "credential file " + file + " cannot be read (" + e.getClass().getSimpleName() + ")");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    /** The file's connection, kept while what the file says stays the same (so are its clients and token). */
+    private Connection connection(String file, Credentials credentials) {
+        return files.compute(file, (k, known) -> known != null && known.credentials().equals(credentials) ? known
+                : new FileEntry(credentials, new Connection(file, credentials, settings, httpClient.get(), nanoClock)))
+                .connection();
     }
 
-    private record FileEntry(FileTime modified, long size, byte[] digest, Connection connection) {
+    private record FileEntry(Credentials credentials, Connection connection) {
     }
 }

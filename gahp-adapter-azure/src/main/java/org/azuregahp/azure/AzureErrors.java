@@ -7,6 +7,9 @@ import com.azure.core.management.exception.ManagementException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -70,6 +73,42 @@ final class AzureErrors {
 
     /** An identity failure: only the AADSTS code survives; MSAL's texts can echo ids from the file. */
     static CloudException authentication(Throwable e, Redactor redactor) {
+        String codes = aadstsCodes(e);
+        String detail = !codes.isEmpty() ? " (" + codes + ")"
+                : unavailableDetail(e, redactor);
+        return new CloudException(CloudException.AUTHENTICATION, "could not get an Azure token" + detail);
+    }
+
+    /** The variables {@code DefaultAzureCredential}'s environment credential reads for a client secret. */
+    static final List<String> ENVIRONMENT_LOGIN = List.of("AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET");
+
+    /**
+     * An identity failure of the machine's own login (a request with credential file {@code NULL}):
+     * what was tried, which of the environment variables are set (names only, never values), and what
+     * to do. Only AADSTS codes are taken from the identity service's texts.
+     */
+    static CloudException ambientAuthentication(Throwable e, Map<String, String> env) {
+        String codes = aadstsCodes(e);
+        List<String> set = new ArrayList<>();
+        for (String name : ENVIRONMENT_LOGIN) {
+            String v = env.get(name);
+            if (v != null && !v.isBlank()) {
+                set.add(name);
+            }
+        }
+        String variables = set.isEmpty() ? "none is set"
+                : set.size() == ENVIRONMENT_LOGIN.size() ? "all are set" : "only " + String.join(" and ", set) + " set";
+        String reach = codes.isEmpty() && unreachable(e) ? "; the identity service could not be reached" : "";
+        return new CloudException(CloudException.AUTHENTICATION, "could not get an Azure token for this machine's"
+                + " own login (credential NULL)" + (codes.isEmpty() ? "" : " (" + codes + ")")
+                + ": tried the environment variables AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET ("
+                + variables + "), workload identity, a managed identity and the Azure CLI's login (az login), and"
+                + " none gave a token" + reach + ". To fix it, name a credential file on the request instead of NULL"
+                + " (az ad sp create-for-rbac --sdk-auth), set those three variables for the user the GAHP runs as,"
+                + " give this machine a managed identity, or run az login as that user");
+    }
+
+    private static String aadstsCodes(Throwable e) {
         StringBuilder codes = new StringBuilder();
         for (Throwable c = e; c != null; c = c.getCause()) {
             Matcher m = AADSTS.matcher(String.valueOf(c.getMessage()));
@@ -77,9 +116,16 @@ final class AzureErrors {
                 codes.append(codes.length() == 0 ? "" : ", ").append(m.group());
             }
         }
-        String detail = codes.length() > 0 ? " (" + codes + ")"
-                : unavailableDetail(e, redactor);
-        return new CloudException(CloudException.AUTHENTICATION, "could not get an Azure token" + detail);
+        return codes.toString();
+    }
+
+    private static boolean unreachable(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof UnknownHostException || c instanceof ConnectException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String unavailableDetail(Throwable e, Redactor redactor) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import org.azuregahp.ports.CloudException;
 import org.azuregahp.ports.credentials.Credentials;
 import reactor.core.publisher.Mono;
 
@@ -112,7 +113,7 @@ final class Connection {
         TokenCredential delegate;
         synchronized (lock) {
             if (failure != null && nanoClock.getAsLong() - failureUntilNanos < 0) {
-                return Mono.error(AzureErrors.authentication(failure, redactor));
+                return Mono.error(authenticationFailure(failure));
             }
             if (credential == null) {
                 credential = build();
@@ -130,8 +131,14 @@ final class Connection {
                         failure = e;
                         failureUntilNanos = nanoClock.getAsLong() + settings.credentialFailureMemory().toNanos();
                     }
-                    return AzureErrors.authentication(e, redactor);
+                    return authenticationFailure(e);
                 });
+    }
+
+    /** For the ambient login, what was tried and what to do; for a file, the AADSTS code at most. */
+    private CloudException authenticationFailure(Throwable e) {
+        return credentials == null ? AzureErrors.ambientAuthentication(e, System.getenv())
+                : AzureErrors.authentication(e, redactor);
     }
 
     private TokenCredential build() {

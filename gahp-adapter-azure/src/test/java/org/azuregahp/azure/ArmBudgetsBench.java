@@ -247,15 +247,13 @@ class ArmBudgetsBench {
             simulator.base(base);
             server.stubFor(any(anyUrl()).willReturn(aResponse().withTransformers(ArmSimulator.NAME)));
             for (int i = 0; i < servers; i++) {
-                Path cred = Files.createTempFile(dir, "cred", ".json");
-                Files.writeString(cred, "{\"clientId\":\"" + CLIENT.substring(0, CLIENT.length() - 1) + (i % principals)
-                        + "\",\"clientSecret\":\"bench-secret-" + i
-                        + "\",\"subscriptionId\":\"" + SUB + "\",\"tenantId\":\"" + TENANT
-                        + "\",\"activeDirectoryEndpointUrl\":\"" + base + "\",\"resourceManagerEndpointUrl\":\"" + base
-                        + "/\"}");
+                Path cred = dir.resolve("cred-" + i + ".json");
+                TestCredentials source = new TestCredentials();
+                source.put(cred, TestCredentials.secret(CLIENT.substring(0, CLIENT.length() - 1) + (i % principals),
+                        "bench-secret-" + i, TENANT, base, Map.of()));
                 credentials.add(cred);
                 clouds.add(AzureCloud.create(AzureSettings.defaults().withMaxConcurrentPerSubscription(concurrentPerServer),
-                        AzureWireMock.trustingClient(), time, time.clock(),
+                        source, AzureWireMock.trustingClient(), time, time.clock(),
                         () -> reactor.core.scheduler.Schedulers.parallel()));
             }
         }

@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
@@ -55,6 +56,8 @@ final class AzureWireMock implements AutoCloseable {
     final String base;
     final Path dir;
     final Path credFile;
+    /** What the credential files the adapter is asked about hold (it reads no file itself). */
+    final TestCredentials credentials = new TestCredentials();
     final AzureCloud cloud;
     private final AtomicInteger ops = new AtomicInteger();
 
@@ -94,7 +97,7 @@ final class AzureWireMock implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        cloud = AzureCloud.create(settings.withPollInterval(Duration.ofMillis(20)).withMaxRetries(3),
+        cloud = AzureCloud.create(settings.withPollInterval(Duration.ofMillis(20)).withMaxRetries(3), credentials,
                 trustingClient(), nanos, clock, timers);
         stubToken();
         if (simulator != null) {
@@ -104,17 +107,11 @@ final class AzureWireMock implements AutoCloseable {
         }
     }
 
+    /** The credential file now holds this client secret (and the stand-in's endpoints), as a new version. */
     void writeCredentials(String secret) throws IOException {
-        Files.writeString(credFile, "{\n"
-                + "  \"clientId\": \"" + CLIENT_ID + "\",\n"
-                + "  \"clientSecret\": \"" + secret + "\",\n"
-                + "  \"subscriptionId\": \"" + SUB + "\",\n"
-                + "  \"tenantId\": \"" + TENANT + "\",\n"
-                + "  \"activeDirectoryEndpointUrl\": \"" + base + "\",\n"
-                + "  \"resourceManagerEndpointUrl\": \"" + base + "/\",\n"
-                + "  \"activeDirectoryGraphResourceId\": \"https://graph.windows.net/\",\n"
-                + "  \"managementEndpointUrl\": \"https://management.core.windows.net/\"\n"
-                + "}\n");
+        credentials.put(credFile, TestCredentials.secret(CLIENT_ID, secret, TENANT, base,
+                Map.of("activedirectorygraphresourceid", "https://graph.windows.net/",
+                        "managementendpointurl", "https://management.core.windows.net/")));
     }
 
     /**

@@ -7,7 +7,6 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.azuregahp.ports.AccountRef;
 import org.junit.jupiter.api.Tag;
@@ -30,23 +29,20 @@ class JvmTrustStoreTest {
                 .keystorePath(keystore.toString()).keystoreType("PKCS12").keystorePassword("changeit")
                 .keyManagerPassword("changeit"));
         server.start();
-        Path dir = Files.createTempDirectory("azure-gahp-tls");
-        try (AzureCloud cloud = AzureCloud.create(AzureSettings.defaults())) {
+        Path cred = Path.of("/nonexistent/cred.json");
+        TestCredentials credentials = new TestCredentials();
+        try (AzureCloud cloud = AzureCloud.create(AzureSettings.defaults(), credentials)) {
             String base = "https://localhost:" + server.httpsPort();
             server.stubFor(post(urlPathMatching("/" + AzureWireMock.TENANT + "/oauth2/v2.0/token")).willReturn(
                     AzureWireMock.json(200, "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"access_token\":\"t\"}")));
             server.stubFor(get(AzureWireMock.path("/subscriptions/" + AzureWireMock.SUB + "/resourcegroups"))
                     .willReturn(AzureWireMock.json(200, "{\"value\":[]}")));
-            Path cred = dir.resolve("cred.json");
-            Files.writeString(cred, "{\"clientId\":\"" + AzureWireMock.CLIENT_ID + "\",\"clientSecret\":\"s3cret-value-x\","
-                    + "\"tenantId\":\"" + AzureWireMock.TENANT + "\",\"activeDirectoryEndpointUrl\":\"" + base + "\","
-                    + "\"resourceManagerEndpointUrl\":\"" + base + "/\"}");
+            credentials.put(cred, TestCredentials.secret(AzureWireMock.CLIENT_ID, "s3cret-value-x", AzureWireMock.TENANT,
+                    base, java.util.Map.of()));
             AzureWireMock.await(cloud.account(new AccountRef(cred.toString(), AzureWireMock.SUB)).ping());
             assertThat(server.getAllServeEvents()).hasSize(2);
         } finally {
             server.stop();
-            Files.deleteIfExists(dir.resolve("cred.json"));
-            Files.deleteIfExists(dir);
         }
     }
 }

@@ -28,7 +28,6 @@ import org.azuregahp.ports.VmCreated;
 import org.azuregahp.ports.VmQuery;
 import org.azuregahp.ports.VaultSpec;
 import org.azuregahp.ports.VmStatus;
-import org.azuregahp.ports.credentials.CredentialFiles;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -36,7 +35,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Against a real subscription; never run by CI. {@code mvn -pl gahp-adapter-azure install -Pazure-live}
  * with {@code AZURE_GAHP_LIVE_SUBSCRIPTION} set and either {@code AZURE_GAHP_LIVE_CREDENTIALS} (a
- * credential file) or an ambient login ({@code az login}); without a subscription every test is
+ * credential file in the {@code --sdk-auth} JSON form) or an ambient login ({@code az login}); without a subscription every test is
  * skipped. Creates, lists and deletes one small VM and one two-instance scale set in
  * {@code AZURE_GAHP_LIVE_LOCATION} (default westeurope), in a shared network of its own, and deletes
  * that too: it leaves nothing behind. The other tests check on a real subscription what issue 9 taught
@@ -88,7 +87,7 @@ class LiveAzureTest {
         String vm = "gahplive" + run + "vm";
         String ss = "gahplive" + run + "ss";
 
-        try (AzureCloud cloud = AzureCloud.create(settings)) {
+        try (AzureCloud cloud = cloud(settings, file)) {
             CloudAccount account = cloud.account(new AccountRef(file, subscription));
             try {
                 AzureWireMock.await(account.ping());
@@ -109,7 +108,7 @@ class LiveAzureTest {
             } finally {
                 quietly(() -> AzureWireMock.await(account.virtualMachines().delete(ResourceRef.named(vm))));
                 quietly(() -> AzureWireMock.await(account.scaleSets().delete(ResourceRef.named(ss))));
-                Connection connection = new Connection(file, file == null ? null : CredentialFiles.read(Path.of(file)),
+                Connection connection = new Connection(file, file == null ? null : TestCredentials.sdkAuthFile(Path.of(file)),
                         settings, null, System::nanoTime);
                 Clients clients = new Clients(connection, subscription, new AtomicLong());
                 quietly(() -> clients.resources().getResourceGroups().deleteAsync(networkGroup).block(Duration.ofMinutes(9)));
@@ -123,7 +122,7 @@ class LiveAzureTest {
                     .isInstanceOf(CloudException.class).hasMessageContaining("could not be found");
             assertThat(AzureWireMock.await(account.scaleSets().list(ss))).isEmpty();
             for (String group : List.of(vm, ss, networkGroup)) {
-                Connection connection = new Connection(file, file == null ? null : CredentialFiles.read(Path.of(file)),
+                Connection connection = new Connection(file, file == null ? null : TestCredentials.sdkAuthFile(Path.of(file)),
                         settings, null, System::nanoTime);
                 Boolean exists = new Clients(connection, subscription, new AtomicLong()).resources().getResourceGroups()
                         .checkExistenceAsync(group.toLowerCase(Locale.ROOT)).block(Duration.ofMinutes(1));
@@ -132,8 +131,17 @@ class LiveAzureTest {
         }
     }
 
-    static Clients clients(String file, AzureSettings settings, String subscription) {
-        Connection connection = new Connection(file, file == null ? null : CredentialFiles.read(Path.of(file)),
+    /** The cloud under test, reading the live credential file (when one is named) in the --sdk-auth form. */
+    static AzureCloud cloud(AzureSettings settings, String file) throws java.io.IOException {
+        TestCredentials credentials = new TestCredentials();
+        if (file != null) {
+            credentials.put(Path.of(file), TestCredentials.sdkAuthFile(Path.of(file)));
+        }
+        return AzureCloud.create(settings, credentials);
+    }
+
+    static Clients clients(String file, AzureSettings settings, String subscription) throws java.io.IOException {
+        Connection connection = new Connection(file, file == null ? null : TestCredentials.sdkAuthFile(Path.of(file)),
                 settings, null, System::nanoTime);
         return new Clients(connection, subscription, new AtomicLong());
     }
@@ -183,7 +191,7 @@ class LiveAzureTest {
         Clients c = clients(file, settings, subscription);
         Assumptions.assumeFalse("Registered".equalsIgnoreCase(registrationState(c, namespace)),
                 namespace + " is registered already: nothing to check");
-        try (AzureCloud cloud = AzureCloud.create(settings)) {
+        try (AzureCloud cloud = cloud(settings, file)) {
             CloudAccount account = cloud.account(new AccountRef(file, subscription));
             if (namespace.equalsIgnoreCase("Microsoft.KeyVault")) {
                 String vault = "gahplive" + run + "kv";
@@ -232,7 +240,7 @@ class LiveAzureTest {
         String vm = "gahplive" + run + "tl";
         String ss = "gahplive" + run + "tls";
         AdminCredential key = new AdminCredential.SshPublicKey(sshPublicKey());
-        try (AzureCloud cloud = AzureCloud.create(settings)) {
+        try (AzureCloud cloud = cloud(settings, file)) {
             CloudAccount account = cloud.account(new AccountRef(file, subscription));
             try {
                 MachineSpec spec = new MachineSpec(vm, location, size, new ImageRef.ResourceId(image), "azureuser", key,
@@ -268,7 +276,7 @@ class LiveAzureTest {
         AzureSettings settings = settings(run);
         Clients c = clients(file, settings, subscription);
         String ss = "gahplive" + run + "big";
-        try (AzureCloud cloud = AzureCloud.create(settings)) {
+        try (AzureCloud cloud = cloud(settings, file)) {
             CloudAccount account = cloud.account(new AccountRef(file, subscription));
             try {
                 AzureWireMock.await(account.scaleSets().create(new ScaleSetSpec(new MachineSpec(ss, location,
@@ -304,7 +312,7 @@ class LiveAzureTest {
         AzureSettings settings = settings(run);
         Clients c = clients(file, settings, subscription);
         String vault = "gahplive" + run + "sd";
-        try (AzureCloud cloud = AzureCloud.create(settings)) {
+        try (AzureCloud cloud = cloud(settings, file)) {
             CloudAccount account = cloud.account(new AccountRef(file, subscription));
             try {
                 AzureWireMock.await(account.secretVaults().createVault(new VaultSpec(vault, location, "standard",

@@ -7,13 +7,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.azuregahp.ports.CloudException;
@@ -64,7 +64,6 @@ final class CloudState {
     private int docIpsUsed;
     private int ipCursor;
     private int privateIpCounter;
-    final AtomicBoolean dirty = new AtomicBoolean();
     /** Resource provider namespaces (lower case) each subscription (lower case) is not registered for. */
     final Map<String, Set<String>> unregisteredProviders = new LinkedHashMap<>();
     /** Namespaces the principal may not register. */
@@ -78,6 +77,17 @@ final class CloudState {
     /** Whether the principal may create role assignments (for role-based vaults). */
     boolean mayAssignRoles = true;
 
+    // ---- what changed since the state file last saved it (read and reset by StateStore) ----
+    /** Counts changes: a result may be delivered once every change up to its count is saved. */
+    long changeCount;
+    /** Keys ({@link #groupKey}) of the resource groups changed since the last save. */
+    final Set<String> changedGroups = new LinkedHashSet<>();
+    boolean subscriptionWideChanged;
+    /** Something changed without saying which group: the next save compares every group. */
+    boolean unknownChange;
+    /** The operation whose step runs now (set by StepScheduler): changes are counted against it. */
+    StepScheduler.Op<?> running;
+
     CloudState(Clock clock, double failureRate, long seed, Duration vmLifetime) {
         this.clock = clock;
         this.failureRate = failureRate;
@@ -86,8 +96,74 @@ final class CloudState {
         this.seed = seed;
     }
 
+    /** Something in group {@code g} (or the group itself: made, removed) changed. */
+    void changed(Group g) {
+        changedGroups.add(groupKey(g.subscription, g.name));
+        counted();
+    }
+
+    /**
+     * Something changed, without saying where: correct but slow with a large state (the next save
+     * serializes every group to find what changed); prefer {@link #changed(Group)}.
+     */
     void changed() {
-        dirty.set(true);
+        unknownChange = true;
+        counted();
+    }
+
+    /** The group holding the resource with this id (or the group with this id) changed, if it exists. */
+    void changedResource(String resourceId) {
+        Matcher m = resourceId == null ? null : GROUP_ID.matcher(resourceId + "/");
+        if (m != null && m.lookingAt()) {
+            Group g = group(m.group(1), m.group(2));
+            if (g != null) {
+                changed(g);
+            }
+        }
+    }
+
+    private void counted() {
+        changeCount++;
+        if (running != null) {
+            running.madeChanges = true;
+        }
+    }
+
+    static String groupKey(String subscription, String group) {
+        return Model.key(subscription) + "|" + Model.key(group);
+    }
+
+    /** The group with this {@link #groupKey}, or null. */
+    Group groupByKey(String key) {
+        int bar = key.indexOf('|');
+        Subscription s = subscriptions.get(key.substring(0, bar));
+        return s == null ? null : s.groups.get(key.substring(bar + 1));
+    }
+
+    /**
+     * Takes a group out without touching any other (no access policy or address attachment is
+     * undone elsewhere): for replaying a journal, whose records give every changed group whole.
+     */
+    void forget(Group g) {
+        g.removed = true;
+        Subscription s = existingSubscription(g.subscription);
+        if (s != null && s.groups.get(Model.key(g.name)) == g) {
+            s.groups.remove(Model.key(g.name));
+        }
+        for (Res r : g.resources.values()) {
+            if (r.type.equals(Model.PIP) && r.str("ipAddress") != null) {
+                if (usedIps.remove(r.str("ipAddress")) && isDocIp(r.str("ipAddress"))) {
+                    docIpsUsed--;
+                }
+            } else if (r instanceof Vault v && vaults.get(Model.key(v.name)) == v) {
+                vaults.remove(Model.key(v.name));
+            }
+        }
+    }
+
+    void subscriptionWideChanged() {
+        subscriptionWideChanged = true;
+        counted();
     }
 
     /**
@@ -164,14 +240,14 @@ final class CloudState {
                         + " it with: az provider register --namespace " + ns + " --subscription " + subscription);
             }
             missing.remove(Model.key(ns));
-            changed();
+            subscriptionWideChanged();
         }
     }
 
     void unregister(String subscription, String namespace) {
         unregisteredProviders.computeIfAbsent(Model.key(subscription), k -> new java.util.TreeSet<>())
                 .add(Model.key(namespace));
-        changed();
+        subscriptionWideChanged();
     }
 
     boolean registered(String subscription, String namespace) {
@@ -196,7 +272,7 @@ final class CloudState {
         Subscription s = subscription(subscription);
         Group g = new Group(s.id, name, location);
         s.groups.put(Model.key(name), g);
-        changed();
+        changed(g);
         return g;
     }
 
@@ -226,8 +302,12 @@ final class CloudState {
                 // The access policy granted to the identity goes with it, so a failed or deleted
                 // scale set leaves the vault as it was.
                 for (Vault v : vaults.values()) {
-                    v.principals.remove(r.str("principalId"));
-                    v.roleAssignees.remove(r.str("principalId"));
+                    String principal = r.str("principalId");
+                    boolean policy = v.principals.remove(principal);
+                    boolean role = v.roleAssignees.remove(principal);
+                    if (policy || role) {
+                        changedResource(Model.id(v.subscription, v.group, Model.VAULT, v.name));
+                    }
                 }
             }
             String external = r instanceof Vm vm ? vm.externalPublicIpId : r.str("existingPublicIpAddressId");
@@ -235,10 +315,11 @@ final class CloudState {
                 Res pip = findPublicIp(external);
                 if (pip != null) {
                     pip.props.remove("attachedTo");
+                    changedResource(external);
                 }
             }
         }
-        changed();
+        changed(g);
     }
 
     /**
@@ -390,13 +471,13 @@ final class CloudState {
     void schedule(String subscription, String group, String location, Instant at) {
         schedules.computeIfAbsent(Model.key(subscription), k -> new LinkedHashMap<>())
                 .put(Model.key(group), new Schedule(subscription, group, location, at));
-        changed();
+        subscriptionWideChanged();
     }
 
     void cancelSchedule(String subscription, String group) {
         Map<String, Schedule> m = schedules.get(Model.key(subscription));
         if (m != null && m.remove(Model.key(group)) != null) {
-            changed();
+            subscriptionWideChanged();
         }
     }
 
@@ -418,7 +499,7 @@ final class CloudState {
             }
         }
         if (fired > 0) {
-            changed();
+            subscriptionWideChanged();
         }
         return fired;
     }
@@ -446,12 +527,10 @@ final class CloudState {
                             vm.powerState = "deallocated";
                             n++;
                         }
+                        changed(g);
                     }
                 }
             }
-        }
-        if (n > 0) {
-            changed();
         }
         return n;
     }

@@ -1,26 +1,21 @@
 package org.azuregahp.fake;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import org.azuregahp.fake.Model.Group;
 import org.azuregahp.fake.Model.Vault;
 import org.azuregahp.fake.Model.Vm;
@@ -28,7 +23,10 @@ import org.azuregahp.ports.AccountRef;
 import org.azuregahp.ports.Cloud;
 import org.azuregahp.ports.CloudAccount;
 import org.azuregahp.ports.CloudException;
-import org.azuregahp.ports.credentials.CredentialFiles;
+import org.azuregahp.ports.CloudStatistics;
+import org.azuregahp.ports.DeferredCloudAccount;
+import org.azuregahp.ports.credentials.CredentialSource;
+import org.azuregahp.ports.credentials.Credentials;
 import org.azuregahp.ports.credentials.Secret;
 
 /**
@@ -66,27 +64,34 @@ public final class FakeCloud implements Cloud {
         }
     }
 
+    /**
+     * How long {@link #close} may spend bringing the state document up to date at exit. Results
+     * delivered before need nothing from it (their changes are in the journal already), so it only
+     * decides whether the document or the next start folds in the last changes; it keeps the exit
+     * well inside the CLI's close budget.
+     */
+    static final Duration CLOSE_WRITE_BUDGET = Duration.ofMillis(450);
+
     private final CloudState world;
     private final StepScheduler runner;
     private final ScheduledThreadPoolExecutor scheduler;
-    private final Path stateFile;
+    private final StateStore store;
+    private final LongSupplier nanoTime;
     private final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private final Map<Path, FileStamp> credentialStamps = new ConcurrentHashMap<>();
-    private final Object writeLock = new Object();
+    private final CredentialSource credentials;
     private volatile boolean closed;
-    private volatile String lastWriteProblem;
 
-    /** A credential file as last read well, and the principal (client id) it names. */
-    private record FileStamp(FileTime modified, long size, String principal) {
-    }
-
-    private FakeCloud(Options options, Clock clock) {
+    private FakeCloud(Options options, Clock clock, CredentialSource credentials, StepScheduler.Timer timer,
+            StateStore.WriteCheck writeCheck) {
+        this.credentials = credentials;
         this.world = new CloudState(clock, options.failureRate(), options.seed(), options.vmLifetime());
-        this.stateFile = options.stateFile();
-        if (stateFile != null && Files.exists(stateFile)) {
-            load(stateFile);
+        this.nanoTime = timer != null ? timer::nanoTime : System::nanoTime;
+        if (options.stateFile() != null) {
+            store = new StateStore(options.stateFile(), world, nanoTime, writeCheck);
+            store.open();
+        } else {
+            store = null;
         }
-        world.dirty.set(false);
         this.scheduler = new ScheduledThreadPoolExecutor(2, r -> {
             Thread t = new Thread(r, "fake-cloud-" + THREADS.incrementAndGet());
             t.setDaemon(true);
@@ -94,11 +99,18 @@ public final class FakeCloud implements Cloud {
         });
         scheduler.setRemoveOnCancelPolicy(true);
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        this.runner = new StepScheduler(world, scheduler, options.latency().toNanos());
+        this.runner = new StepScheduler(world, timer != null ? timer : StepScheduler.Timer.of(scheduler),
+                options.latency().toNanos(), store);
         scheduler.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
-        if (stateFile != null) {
-            scheduler.scheduleWithFixedDelay(this::writeIfChanged, 250, 250, TimeUnit.MILLISECONDS);
+        // With a hand-moved timer (tests) nothing saves by itself: the test calls saveStateNow().
+        if (store != null && timer == null) {
+            store.start();
         }
+    }
+
+    /** For tests: the most threads this cloud's scheduler has had at once (its own, not other clouds'). */
+    int largestThreadCount() {
+        return scheduler.getLargestPoolSize();
     }
 
     public static Builder builder() {
@@ -115,6 +127,9 @@ public final class FakeCloud implements Cloud {
         private Duration vmLifetime;
         private final Map<String, Set<String>> unregistered = new java.util.LinkedHashMap<>();
         private boolean armBudgets;
+        private CredentialSource credentials = CredentialSource.NONE;
+        private StepScheduler.Timer timer;
+        private StateStore.WriteCheck writeCheck;
 
         private Builder() {
         }
@@ -142,6 +157,18 @@ public final class FakeCloud implements Cloud {
             return this;
         }
 
+        /** For tests: may fail writes of the state files, as a full or read-only disk would. */
+        Builder writeCheck(StateStore.WriteCheck writeCheck) {
+            this.writeCheck = writeCheck;
+            return this;
+        }
+
+        /** For tests: the steps of operations wait on this timer instead of the fake's scheduler threads. */
+        Builder timer(StepScheduler.Timer timer) {
+            this.timer = timer;
+            return this;
+        }
+
         /** The total duration of one operation (the work of one request); default zero. */
         public Builder latency(Duration latency) {
             this.latency = Objects.requireNonNull(latency, "latency");
@@ -160,7 +187,11 @@ public final class FakeCloud implements Cloud {
             return this;
         }
 
-        /** A JSON file to load at build (if it exists) and to keep up to date; null for none. */
+        /**
+         * A JSON file to load at build (if it exists) and to keep up to date; null for none. Every
+         * change is saved (in the file's journal) before the result of the request that made it is
+         * delivered; see the package documentation.
+         */
         public Builder stateFile(Path stateFile) {
             this.stateFile = stateFile;
             return this;
@@ -178,6 +209,15 @@ public final class FakeCloud implements Cloud {
             return this;
         }
 
+        /**
+         * Where credential files named by requests are read and checked, as on Azure; default
+         * {@link CredentialSource#NONE} (only {@code NULL}, the ambient login, is accepted).
+         */
+        public Builder credentials(CredentialSource credentials) {
+            this.credentials = Objects.requireNonNull(credentials, "credentials");
+            return this;
+        }
+
         /** Takes every setting from {@code options} (the clock stays as set). */
         public Builder options(Options options) {
             this.latency = options.latency();
@@ -192,10 +232,12 @@ public final class FakeCloud implements Cloud {
          * Builds the cloud, loading the state file if it exists.
          *
          * @throws IllegalArgumentException for a setting out of range
-         * @throws IllegalStateException    naming the state file when it cannot be read or is not a valid state document
+         * @throws IllegalStateException    naming the state file when it cannot be read, is not a valid state
+         *                                  document, or cannot be written
          */
         public FakeCloud build() {
-            FakeCloud cloud = new FakeCloud(new Options(latency, failureRate, seed, stateFile, vmLifetime), clock);
+            FakeCloud cloud = new FakeCloud(new Options(latency, failureRate, seed, stateFile, vmLifetime), clock,
+                    credentials, timer, writeCheck);
             if (armBudgets) {
                 cloud.runner.budgets(new ArmBudgets(clock));
             }
@@ -210,41 +252,18 @@ public final class FakeCloud implements Cloud {
             throw new CloudException("InvalidSubscriptionId",
                     "The provided subscription identifier '" + ref.subscription() + "' is malformed or invalid.");
         }
-        String principal = "ambient";
-        if (ref.credentialFile() != null) {
-            Path file;
-            try {
-                file = Path.of(ref.credentialFile());
-            } catch (java.nio.file.InvalidPathException e) {
-                throw new CloudException(CloudException.CREDENTIAL_FILE,
-                        "credential file " + ref.credentialFile().replace("\0", "\\0") + " is not a valid path");
-            }
-            principal = checkCredentials(file);
+        String subscription = ref.subscription().strip();
+        if (ref.credentialFile() == null) {
+            return new FakeAccount(world, runner, subscription, "ambient");
         }
-        return new FakeAccount(world, runner, ref.subscription().strip(), principal);
+        // The file is read and checked (as Azure would) off this thread; every operation waits for it.
+        // Its client id is the principal Azure's request budgets are counted against.
+        return DeferredCloudAccount.of(credentials.credentials(ref.credentialFile())
+                .thenApply(c -> new FakeAccount(world, runner, subscription, principal(c))));
     }
 
-    /** Reads the credential file unless it is unchanged since it last read well; the principal it names. */
-    private String checkCredentials(Path file) {
-        FileTime modified = null;
-        long size = -1;
-        try {
-            modified = Files.getLastModifiedTime(file);
-            size = Files.size(file);
-        } catch (IOException | RuntimeException e) {
-            // CredentialFiles.read below says what is wrong.
-        }
-        FileStamp known = credentialStamps.get(file);
-        if (modified != null && known != null && known.modified().equals(modified) && known.size() == size) {
-            return known.principal();
-        }
-        credentialStamps.remove(file);
-        String clientId = CredentialFiles.read(file).clientId();
-        String principal = clientId == null ? "unknown" : clientId.toLowerCase(java.util.Locale.ROOT);
-        if (modified != null) {
-            credentialStamps.put(file, new FileStamp(modified, size, principal));
-        }
-        return principal;
+    private static String principal(Credentials c) {
+        return c.clientId() == null ? "unknown" : c.clientId().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** The current state document (pretty JSON). Secret values never appear in it. */
@@ -292,13 +311,17 @@ public final class FakeCloud implements Cloud {
      */
     public void deallocate(String vmName) {
         synchronized (world) {
-            for (Vm vm : world.allVms()) {
-                if (vm.displayName.equalsIgnoreCase(vmName)) {
-                    vm.powerState = "deallocated";
-                    vm.provisioningState = "succeeded";
-                    vm.deallocateAt = null;
-                    world.changed();
-                    return;
+            for (Model.Subscription s : world.subscriptions.values()) {
+                for (Group g : s.groups.values()) {
+                    for (Model.Res r : g.resources.values()) {
+                        if (r instanceof Vm vm && vm.displayName.equalsIgnoreCase(vmName)) {
+                            vm.powerState = "deallocated";
+                            vm.provisioningState = "succeeded";
+                            vm.deallocateAt = null;
+                            world.changed(g);
+                            return;
+                        }
+                    }
                 }
             }
         }
@@ -349,7 +372,7 @@ public final class FakeCloud implements Cloud {
                         + "' is already in use in another resource group or subscription.");
             }
             v.putSecret(secretName, value == null ? null : new Secret(value));
-            world.changed();
+            world.changedResource(Model.id(v.subscription, v.group, Model.VAULT, v.name));
         }
     }
 
@@ -370,7 +393,7 @@ public final class FakeCloud implements Cloud {
         synchronized (world) {
             world.unregisteredProviders.clear();
             world.unregistrableProviders.clear();
-            world.changed();
+            world.subscriptionWideChanged();
         }
     }
 
@@ -431,94 +454,84 @@ public final class FakeCloud implements Cloud {
         return runner.pendingCount();
     }
 
-    /** The last problem writing the state file, or null (never includes secret values). */
-    public String lastStateWriteProblem() {
-        return lastWriteProblem;
+    /** For tests with a hand-moved timer: one round of saving the state, done on the caller's thread. */
+    void saveStateNow() {
+        if (store != null) {
+            store.saveNow();
+        }
     }
 
-    /** Fails operations under way, stops the timers and writes the state file. Returns promptly. */
+    /**
+     * Counters for {@code STATISTICS}: with a state file, {@code stateFile()} says whether changes are
+     * being saved ({@code ok}; {@code journal_only}: the document cannot be rewritten but every change
+     * is in its journal; {@code not_saving}: changes cannot be saved and requests that would change the
+     * cloud are refused).
+     */
+    @Override
+    public CloudStatistics statistics() {
+        return new CloudStatistics() {
+            @Override
+            public long throttledRetries() {
+                return 0;
+            }
+
+            @Override
+            public String stateFile() {
+                return store == null ? null : store.status();
+            }
+        };
+    }
+
+    /**
+     * Checks a state file before anything is started (for a CLI that wants to refuse a bad one before
+     * it prints its banner): the path is not a directory, its directory exists (or can be made) and
+     * is writable, and an existing file is a readable, well-formed JSON object. Reading it as a state
+     * document happens at {@link Builder#build}.
+     *
+     * @throws IllegalStateException saying what is wrong (never quoting the file's contents)
+     */
+    public static void checkStateFile(Path stateFile) {
+        StateStore.check(stateFile);
+        StateStore.checkSyntax(stateFile);
+    }
+
+    /**
+     * The state a fake cloud built on {@code stateFile} would start from: the document with its
+     * journal folded in, as pretty JSON in the document's layout (without secret values). Reads only;
+     * for tools and tests that inspect a state file after the server exited.
+     *
+     * @throws IllegalStateException naming the file when it cannot be read or is not valid
+     */
+    public static String storedState(Path stateFile) {
+        CloudState world = new CloudState(Clock.systemUTC(), 0, 0, null);
+        ObjectMapper pretty = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        StateStore.read(stateFile, world, new ObjectMapper());
+        synchronized (world) {
+            StateDocument.settle(world);
+            try {
+                return pretty.writeValueAsString(StateDocument.snapshot(world));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot write the fake cloud's state document", e);
+            }
+        }
+    }
+
+    /**
+     * Fails operations under way (the cloud finishes or undoes what they started), stops the timers,
+     * saves the last changes and, if there is time, brings the state document up to date. Returns
+     * promptly.
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
+        long deadline = nanoTime.getAsLong() + CLOSE_WRITE_BUDGET.toNanos();
         scheduler.shutdownNow();
         runner.close();
-        if (stateFile != null) {
-            writeState(false);
-        }
-    }
-
-    private void writeIfChanged() {
-        if (!closed && world.dirty.get()) {
-            writeState(true);
-        }
-    }
-
-    /** Writes the state document to a temporary file beside the state file, then moves it into place atomically. */
-    private void writeState(boolean periodic) {
-        synchronized (writeLock) {
-            // The snapshot is taken under the write lock, and a periodic write gives way once the cloud
-            // is closed: a periodic write that took its snapshot earlier can never land after the
-            // final one written at close.
-            if (periodic && closed) {
-                return;
-            }
-            world.dirty.set(false);
-            String json = stateJson();
-            Path target = stateFile.toAbsolutePath();
-            Path dir = target.getParent();
-            Path tmp = null;
-            try {
-                if (dir != null) {
-                    Files.createDirectories(dir);
-                }
-                tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-                Files.writeString(tmp, json);
-                try {
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-                lastWriteProblem = null;
-            } catch (IOException | UncheckedIOException e) {
-                lastWriteProblem = "cannot write fake cloud state file " + target + ": " + e;
-                LOG.log(System.Logger.Level.WARNING, lastWriteProblem);
-                world.dirty.set(true);
-                if (tmp != null) {
-                    try {
-                        Files.deleteIfExists(tmp);
-                    } catch (IOException ignored) {
-                        // best effort
-                    }
-                }
-            }
-        }
-    }
-
-    private void load(Path file) {
-        JsonNode root;
-        try {
-            root = mapper.readTree(file.toFile());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            var loc = e.getLocation();
-            throw new IllegalStateException("fake cloud state file " + file + " is not valid JSON"
-                    + (loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")"));
-        } catch (IOException e) {
-            throw new IllegalStateException("fake cloud state file " + file + " cannot be read ("
-                    + e.getClass().getSimpleName() + ")");
-        }
-        if (root == null || root.isMissingNode()) {
-            throw new IllegalStateException("fake cloud state file " + file + " is empty");
-        }
-        try {
-            synchronized (world) {
-                StateDocument.load(world, root, mapper);
-            }
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("fake cloud state file " + file + " is not a valid state document: "
-                    + e.getMessage());
+        if (store != null) {
+            store.close(deadline);
         }
     }
 }

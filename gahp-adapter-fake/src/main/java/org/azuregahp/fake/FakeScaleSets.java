@@ -106,8 +106,10 @@ final class FakeScaleSets implements ScaleSets {
                         lb.props.put("frontendIpAddress", externalPip.str("ipAddress"));
                         lb.props.put("existingPublicIpAddressId", id);
                         externalPip.props.put("attachedTo", Model.id(subscription, g.name, Model.LB, lb.name));
+                        world.changedResource(id);
                     }
                     g.add(lb);
+                    world.changed(g);
                     return null;
                 }
                 if (g.removed) {
@@ -125,8 +127,9 @@ final class FakeScaleSets implements ScaleSets {
                                 vault.name) + "/secrets/" + s.secretName());
                         g.add(identity);
                         (vault.rbac ? vault.roleAssignees : vault.principals).add(principal);
+                        world.changedResource(Model.id(vault.subscription, vault.group, Model.VAULT, vault.name));
                     }
-                    world.changed();
+                    world.changed(g);
                     return null;
                 }
                 if (i == 2) {
@@ -160,17 +163,16 @@ final class FakeScaleSets implements ScaleSets {
                         vmss.instances.add(new Instance(vmss.nextInstanceId++, "creating", "starting"));
                     }
                     g.add(vmss);
-                    world.changed();
+                    world.changed(g);
                     return null;
                 }
-                if (!g.deleting()) {
-                    vmss.provisioningState = "succeeded";
-                    for (Instance in : vmss.instances) {
-                        in.provisioningState = "succeeded";
-                        in.powerState = "running";
-                    }
+                // Also under a delete that is under way: should it fail, the set shows what it has now.
+                vmss.provisioningState = "succeeded";
+                for (Instance in : vmss.instances) {
+                    in.provisioningState = "succeeded";
+                    in.powerState = "running";
                 }
-                world.changed();
+                world.changed(g);
                 return CompletableFuture.completedFuture(null);
             }
 
@@ -205,24 +207,14 @@ final class FakeScaleSets implements ScaleSets {
     public CompletionStage<Void> delete(ResourceRef ref) {
         return runner.run(new GroupDeletion<Vmss>(world, subscription, ref, "vmss", Model.VMSS,
                 "the virtual machine scale set") {
-            String prev;
-
             @Override
             Vmss find(Group group, String name) {
                 return group.vmss(name);
             }
 
             @Override
-            void markDeleting(Vmss vmss) {
-                prev = vmss.provisioningState;
-                vmss.provisioningState = "deleting";
-            }
-
-            @Override
-            void unmark(Vmss vmss) {
-                if ("deleting".equals(vmss.provisioningState)) {
-                    vmss.provisioningState = prev;
-                }
+            void markDeleting(Vmss vmss, boolean deleting) {
+                vmss.deleting = deleting;
             }
         });
     }
@@ -231,6 +223,7 @@ final class FakeScaleSets implements ScaleSets {
     private CompletionStage<Void> change(ResourceRef ref, AzureRules.OpKind kind, Integer newCapacity,
             String transitional, String target, String what) {
         StepScheduler.Op<Void> op = new StepScheduler.Op<>(kind, 0, 1) {
+            Group group;
             Vmss vmss;
             List<Instance> before;
             int capacityBefore;
@@ -241,6 +234,7 @@ final class FakeScaleSets implements ScaleSets {
             CompletionStage<Void> step(int i) {
                 if (i == 0) {
                     vmss = find(ref);
+                    group = world.group(subscription, ref.groupOrName());
                     if (!"succeeded".equals(vmss.provisioningState)) {
                         throw new CloudException(CloudException.CONFLICT, "Another operation on virtual machine"
                                 + " scale set '" + vmss.name + "' is in progress (provisioning state '"
@@ -270,7 +264,7 @@ final class FakeScaleSets implements ScaleSets {
                             vmss.instances.get(n).provisioningState = "deleting";
                         }
                     }
-                    world.changed();
+                    world.changed(group);
                     return null;
                 }
                 if (newCapacity == null) {
@@ -292,18 +286,20 @@ final class FakeScaleSets implements ScaleSets {
                     vmss.instances = kept;
                 }
                 vmss.provisioningState = "succeeded";
-                world.changed();
+                world.changed(group);
                 return CompletableFuture.completedFuture(null);
             }
 
             @Override
             void rollback() {
-                if (before != null && !vmss.provisioningState.equals("deleting")) {
+                // Also under a delete that is under way (it shows over these states): should the delete
+                // fail, the set shows the states it had before this change.
+                if (before != null) {
                     vmss.instances = before;
                     vmss.capacity = capacityBefore;
                     vmss.singlePlacementGroup = spgBefore;
                     vmss.provisioningState = provisioningBefore;
-                    world.changed();
+                    world.changed(group);
                 }
             }
         };

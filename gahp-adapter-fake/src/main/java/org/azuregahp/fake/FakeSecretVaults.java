@@ -108,7 +108,7 @@ final class FakeSecretVaults implements SecretVaults {
                     } else {
                         existing.principals.addAll(spec.principals());
                     }
-                    world.changed();
+                    world.changedResource(Model.id(existing.subscription, existing.group, Model.VAULT, existing.name));
                     return CompletableFuture.completedFuture(null);
                 }
                 Group g = world.group(subscription, spec.name());
@@ -124,7 +124,7 @@ final class FakeSecretVaults implements SecretVaults {
                 v.principals.addAll(spec.principals());
                 g.add(v);
                 world.vaults.put(Model.key(v.name), v);
-                world.changed();
+                world.changed(g);
                 return CompletableFuture.completedFuture(null);
             }
         };

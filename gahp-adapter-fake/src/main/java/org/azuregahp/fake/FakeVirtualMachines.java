@@ -97,6 +97,9 @@ final class FakeVirtualMachines implements VirtualMachines {
                     }
                     nic.props.put("publicIpAddress", pipId);
                     g.add(nic);
+                    if (externalPip != null) {
+                        world.changedResource(pipId);
+                    }
                     Res os = new Res(Model.DISK, name + "-osdisk");
                     os.props.put("role", "os");
                     os.props.put("sizeGb", spec.effectiveOsType() == OsType.WINDOWS ? 127 : 30);
@@ -110,7 +113,7 @@ final class FakeVirtualMachines implements VirtualMachines {
                         g.add(d);
                         lun++;
                     }
-                    world.changed();
+                    world.changed(g);
                     return null;
                 }
                 if (i == 2) {
@@ -148,17 +151,16 @@ final class FakeVirtualMachines implements VirtualMachines {
                     vm.props.put("networkInterface", name + "-nic");
                     vm.props.put("osDisk", name + "-osdisk");
                     g.add(vm);
-                    world.changed();
+                    world.changed(g);
                     return null;
                 }
-                if (!g.deleting()) {
-                    vm.provisioningState = "succeeded";
-                    vm.powerState = "running";
-                }
+                // Also under a delete that is under way: should it fail, the VM shows what it has now.
+                vm.provisioningState = "succeeded";
+                vm.powerState = "running";
                 if (world.vmLifetime != null) {
                     vm.deallocateAt = world.clock.instant().plus(world.vmLifetime);
                 }
-                world.changed();
+                world.changed(g);
                 return CompletableFuture.completedFuture(new VmCreated(vm.vmId, ip));
             }
 
@@ -179,28 +181,14 @@ final class FakeVirtualMachines implements VirtualMachines {
     @Override
     public CompletionStage<Void> delete(ResourceRef ref) {
         return runner.run(new GroupDeletion<Vm>(world, subscription, ref, "vm", Model.VM, "the virtual machine") {
-            String prevProvisioning;
-            String prevPower;
-
             @Override
             Vm find(Group group, String name) {
                 return group.vm(name);
             }
 
             @Override
-            void markDeleting(Vm vm) {
-                prevProvisioning = vm.provisioningState;
-                prevPower = vm.powerState;
-                vm.provisioningState = "deleting";
-                vm.powerState = "deallocating";
-            }
-
-            @Override
-            void unmark(Vm vm) {
-                if ("deleting".equals(vm.provisioningState)) {
-                    vm.provisioningState = prevProvisioning;
-                    vm.powerState = prevPower;
-                }
+            void markDeleting(Vm vm, boolean deleting) {
+                vm.deleting = deleting;
             }
         });
     }

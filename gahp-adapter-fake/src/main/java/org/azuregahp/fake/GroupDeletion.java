@@ -10,7 +10,9 @@ import org.azuregahp.ports.ResourceRef;
  * Deleting the resource group of a VM or scale set, the protocol both share. Step 0 finds the owner
  * (or a create of it still under way), joins a deletion of the group already running, refuses a
  * group that other resources still use, and marks group and owner as being deleted; step 1 removes
- * the group with everything in it. A failure drawn before step 1 puts the owner's states back.
+ * the group with everything in it. A failure drawn before step 1 clears the marks: the owner then
+ * shows the states it has at that moment, with whatever finished meanwhile (the create underneath the
+ * delete, a stop), never the states it had when the delete started.
  *
  * @param <R> the owner's model type
  */
@@ -46,11 +48,8 @@ abstract class GroupDeletion<R extends Res> extends StepScheduler.Op<Void> {
     /** The owner named {@code name} in the group, or null. */
     abstract R find(Group group, String name);
 
-    /** Marks the owner (never null here) as being deleted, remembering what to put back. */
-    abstract void markDeleting(R found);
-
-    /** Puts back what {@link #markDeleting} changed, if it is still marked. */
-    abstract void unmark(R found);
+    /** Marks the owner (never null here) as being deleted, or clears the mark. */
+    abstract void markDeleting(R found, boolean deleting);
 
     @Override
     final CompletionStage<Void> step(int i) {
@@ -69,9 +68,9 @@ abstract class GroupDeletion<R extends Res> extends StepScheduler.Op<Void> {
             world.checkNotUsedElsewhere(g);
             g.deletion = self;
             if (owner != null) {
-                markDeleting(owner);
+                markDeleting(owner, true);
             }
-            world.changed();
+            world.changed(g);
             return null;
         }
         world.removeGroup(g);
@@ -83,9 +82,9 @@ abstract class GroupDeletion<R extends Res> extends StepScheduler.Op<Void> {
         if (g != null && g.deletion == self) {
             g.deletion = null;
             if (owner != null) {
-                unmark(owner);
+                markDeleting(owner, false);
             }
-            world.changed();
+            world.changed(g);
         }
     }
 }

@@ -143,14 +143,28 @@ final class Model {
         String publicIp;
         String externalPublicIpId;
         Instant deallocateAt;
+        /**
+         * A delete is under way: the VM shows {@code deleting}/{@code deallocating} over its own states,
+         * which other operations (the create underneath, a lifetime) keep changing; a failed delete
+         * clears the flag and the VM shows the states it has then.
+         */
+        boolean deleting;
         final Map<String, String> tags = new LinkedHashMap<>();
 
         Vm(String name) {
             super(VM, name);
         }
 
+        String shownProvisioningState() {
+            return deleting ? "deleting" : provisioningState;
+        }
+
+        String shownPowerState() {
+            return deleting ? "deallocating" : powerState;
+        }
+
         List<String> statuses() {
-            return List.of("ProvisioningState/" + provisioningState, "PowerState/" + powerState);
+            return List.of("ProvisioningState/" + shownProvisioningState(), "PowerState/" + shownPowerState());
         }
 
         @Override
@@ -162,8 +176,8 @@ final class Model {
             m.put("vmId", vmId);
             m.put("size", size);
             m.put("osType", osType);
-            m.put("provisioningState", provisioningState);
-            m.put("powerState", powerState);
+            m.put("provisioningState", shownProvisioningState());
+            m.put("powerState", shownPowerState());
             m.put("publicIpAddress", publicIp);
             if (externalPublicIpId != null) {
                 m.put("existingPublicIpAddressId", externalPublicIpId);
@@ -205,10 +219,16 @@ final class Model {
         String fingerprint;
         int nextInstanceId;
         List<Instance> instances = new ArrayList<>();
+        /** A delete is under way: shown as {@code deleting} over its own state (see {@link Vm#deleting}). */
+        boolean deleting;
         final Map<String, String> tags = new LinkedHashMap<>();
 
         Vmss(String name) {
             super(VMSS, name);
+        }
+
+        String shownProvisioningState() {
+            return deleting ? "deleting" : provisioningState;
         }
 
         /**
@@ -236,7 +256,7 @@ final class Model {
         }
 
         List<String> statuses() {
-            return List.of("ProvisioningState/" + provisioningState, "PowerState/" + powerState());
+            return List.of("ProvisioningState/" + shownProvisioningState(), "PowerState/" + powerState());
         }
 
         List<Instance> snapshot() {
@@ -255,7 +275,7 @@ final class Model {
             m.put("osType", osType);
             m.put("capacity", capacity);
             m.put("singlePlacementGroup", singlePlacementGroup);
-            m.put("provisioningState", provisioningState);
+            m.put("provisioningState", shownProvisioningState());
             m.put("powerState", powerState());
             List<Map<String, Object>> list = new ArrayList<>();
             for (Instance i : instances) {

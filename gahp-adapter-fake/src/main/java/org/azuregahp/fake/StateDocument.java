@@ -1,8 +1,12 @@
 package org.azuregahp.fake;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -37,20 +41,40 @@ final class StateDocument {
         List<Object> groups = new ArrayList<>();
         for (Subscription s : world.subscriptions.values()) {
             for (Group g : s.groups.values()) {
-                Map<String, Object> gm = new LinkedHashMap<>();
-                gm.put("subscription", s.id);
-                gm.put("name", g.name);
-                gm.put("location", g.location);
-                gm.put("tags", new LinkedHashMap<>(g.tags));
-                List<Object> resources = new ArrayList<>();
-                for (Res r : g.resources.values()) {
-                    resources.add(r.toJson());
-                }
-                gm.put("resources", resources);
-                groups.add(gm);
+                groups.add(groupJson(g));
             }
         }
         root.put("resourceGroups", groups);
+        root.putAll(subscriptionWideJson(world));
+        return root;
+    }
+
+    /**
+     * One resource group as the document holds it: this and {@link #subscriptionWideJson} are the one place
+     * that says what is persisted (with each resource's {@code toJson}). Under the world lock.
+     */
+    static Map<String, Object> groupJson(Group g) {
+        Map<String, Object> gm = new LinkedHashMap<>();
+        gm.put("subscription", g.subscription);
+        gm.put("name", g.name);
+        gm.put("location", g.location);
+        gm.put("tags", new LinkedHashMap<>(g.tags));
+        List<Object> resources = new ArrayList<>();
+        for (Res r : g.resources.values()) {
+            resources.add(r.toJson());
+        }
+        gm.put("resources", resources);
+        return gm;
+    }
+
+    /**
+     * What the document holds beside its resource groups, as its top-level fields: the pending
+     * deletion schedules and the resource providers each subscription is not registered for
+     * ({@code {"subscription": ..., "namespace": "Microsoft.Compute"}}). The journal records a change
+     * to either as this object whole. Under the world lock.
+     */
+    static Map<String, Object> subscriptionWideJson(CloudState world) {
+        Map<String, Object> top = new LinkedHashMap<>();
         List<Object> schedules = new ArrayList<>();
         for (Map<String, CloudState.Schedule> m : world.schedules.values()) {
             for (CloudState.Schedule d : m.values()) {
@@ -62,54 +86,140 @@ final class StateDocument {
                 schedules.add(dm);
             }
         }
-        root.put("deletionSchedules", schedules);
-        // Only when some subscription lacks a provider: {"subscription": ..., "namespace": "Microsoft.Compute"}.
-        List<Map<String, Object>> unregistered = new ArrayList<>();
+        top.put("deletionSchedules", schedules);
+        List<Object> unregistered = new ArrayList<>();
         world.unregisteredProviders.forEach((sub, namespaces) -> namespaces.forEach(ns -> {
             Map<String, Object> u = new LinkedHashMap<>();
             u.put("subscription", sub);
             u.put("namespace", ns);
             unregistered.add(u);
         }));
-        if (!unregistered.isEmpty()) {
-            root.put("unregisteredProviders", unregistered);
-        }
-        return root;
+        top.put("unregisteredProviders", unregistered);
+        return top;
+    }
+
+    /** Where a document's journal continues: journal file {@code number} after its first {@code bytes}. */
+    record JournalMark(int number, long bytes) {
     }
 
     /**
-     * Fills an empty world from a document. Operations under way when it was written are taken as
-     * finished (the cloud would have finished them). Throws IllegalArgumentException saying what is
+     * Reads a document into an empty world, one resource group at a time (a large document is never
+     * held whole). Returns where its journal continues, or null for a document this server did not
+     * write (a hand-written seed, a version-1 file). Throws IllegalArgumentException saying what is
      * wrong, never quoting a value.
      */
-    static void load(CloudState world, JsonNode root, ObjectMapper mapper) {
-        if (!root.isObject()) {
+    static JournalMark read(CloudState world, JsonParser p, ObjectMapper mapper) throws IOException {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
             throw new IllegalArgumentException("the document is not a JSON object");
         }
-        // The document's layout: one list of resource groups, each naming its subscription. (Version 1
-        // nested the groups under "subscriptions"; such files, hand-written seeds among them, still load.)
-        for (JsonNode gn : array(root, "resourceGroups", "the document")) {
-            loadGroup(world, world.subscription(text(gn, "subscription", "a resource group")), gn, mapper);
-        }
-        for (JsonNode sn : array(root, "subscriptions", "the document")) {
-            String subId = text(sn, "id", "a subscription");
-            Subscription sub = world.subscription(subId);
-            for (JsonNode gn : array(sn, "resourceGroups", "subscription " + subId)) {
-                loadGroup(world, sub, gn, mapper);
+        JournalMark mark = null;
+        List<JsonNode> schedules = new ArrayList<>();
+        List<JsonNode> unregistered = new ArrayList<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "resourceGroups" -> {
+                    // The document's layout: one list of resource groups, each naming its subscription.
+                    if (value == JsonToken.VALUE_NULL) {
+                        break;
+                    }
+                    if (value != JsonToken.START_ARRAY) {
+                        throw new IllegalArgumentException("the document: 'resourceGroups' is not an array");
+                    }
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        JsonNode gn = mapper.readTree(p);
+                        loadGroup(world, world.subscription(text(gn, "subscription", "a resource group")), gn, mapper);
+                    }
+                }
+                case "subscriptions" -> {
+                    // Version 1 nested the groups under "subscriptions"; such files (hand-written
+                    // seeds among them) still load.
+                    JsonNode subs = mapper.readTree(p);
+                    for (JsonNode sn : array(subs, "the document: 'subscriptions'")) {
+                        String subId = text(sn, "id", "a subscription");
+                        Subscription sub = world.subscription(subId);
+                        for (JsonNode gn : array(sn, "resourceGroups", "subscription " + subId)) {
+                            loadGroup(world, sub, gn, mapper);
+                        }
+                    }
+                }
+                case "deletionSchedules" -> array(mapper.readTree(p), "the document: 'deletionSchedules'")
+                        .forEach(schedules::add);
+                case "unregisteredProviders" -> array(mapper.readTree(p), "the document: 'unregisteredProviders'")
+                        .forEach(unregistered::add);
+                case "journal" -> {
+                    JsonNode j = mapper.readTree(p);
+                    if (!j.path("number").canConvertToInt() || !j.path("bytesIncluded").canConvertToLong()) {
+                        throw new IllegalArgumentException("the document: 'journal' is not {\"number\": N, \"bytesIncluded\": N}");
+                    }
+                    mark = new JournalMark(j.get("number").asInt(), j.get("bytesIncluded").asLong());
+                }
+                default -> p.skipChildren();
             }
         }
+        for (JsonNode dn : schedules) {
+            loadSchedule(world, dn);
+        }
+        for (JsonNode un : unregistered) {
+            loadUnregistered(world, un);
+        }
+        return mark;
+    }
+
+    /** After a document and its journal are read: what only the whole state can settle. */
+    static void settle(CloudState world) {
         world.markLentGroups();
         undoHalfMadeCreates(world);
-        for (JsonNode un : array(root, "unregisteredProviders", "the document")) {
-            world.unregister(text(un, "subscription", "an unregistered provider"),
-                    text(un, "namespace", "an unregistered provider"));
+    }
+
+    /**
+     * Applies one journal record: {@code {"group": {...}}} (the group whole, as the document holds it,
+     * replacing any group of that name), {@code {"removed": {"subscription": ..., "name": ...}}}, or
+     * {@code {"deletionSchedules": [...], "unregisteredProviders": [...]}} (all of them).
+     */
+    static void apply(CloudState world, JsonNode record, ObjectMapper mapper) {
+        if (!record.isObject()) {
+            throw new IllegalArgumentException("a journal record is not a JSON object");
         }
-        for (JsonNode dn : array(root, "deletionSchedules", "the document")) {
-            String sub = text(dn, "subscription", "a deletion schedule");
-            String rg = text(dn, "resourceGroup", "a deletion schedule");
-            Instant at = instant(text(dn, "at", "a deletion schedule"), "the deletion schedule of " + rg);
-            world.schedule(sub, rg, dn.hasNonNull("location") ? dn.get("location").asText() : null, at);
+        if (record.has("group")) {
+            JsonNode gn = record.get("group");
+            String sub = text(gn, "subscription", "a resource group");
+            Group old = world.group(sub, text(gn, "name", "a resource group"));
+            if (old != null) {
+                world.forget(old);
+            }
+            loadGroup(world, world.subscription(sub), gn, mapper);
+        } else if (record.has("removed")) {
+            JsonNode r = record.get("removed");
+            Group old = world.group(text(r, "subscription", "a removed group"), text(r, "name", "a removed group"));
+            if (old != null) {
+                world.forget(old);
+            }
+        } else if (record.has("deletionSchedules")) {
+            world.schedules.clear();
+            for (JsonNode dn : array(record, "deletionSchedules", "a journal record")) {
+                loadSchedule(world, dn);
+            }
+            world.unregisteredProviders.clear();
+            for (JsonNode un : array(record, "unregisteredProviders", "a journal record")) {
+                loadUnregistered(world, un);
+            }
+        } else {
+            throw new IllegalArgumentException("a journal record is neither group, removed nor deletionSchedules");
         }
+    }
+
+    private static void loadUnregistered(CloudState world, JsonNode un) {
+        world.unregister(text(un, "subscription", "an unregistered provider"),
+                text(un, "namespace", "an unregistered provider"));
+    }
+
+    private static void loadSchedule(CloudState world, JsonNode dn) {
+        String sub = text(dn, "subscription", "a deletion schedule");
+        String rg = text(dn, "resourceGroup", "a deletion schedule");
+        Instant at = instant(text(dn, "at", "a deletion schedule"), "the deletion schedule of " + rg);
+        world.schedule(sub, rg, dn.hasNonNull("location") ? dn.get("location").asText() : null, at);
     }
 
     private static void loadGroup(CloudState world, Subscription sub, JsonNode gn, ObjectMapper mapper) {
@@ -261,10 +371,82 @@ final class StateDocument {
         }
         for (Map.Entry<String, JsonNode> e : ((ObjectNode) rn).properties()) {
             if (!handled.contains(e.getKey())) {
-                r.props.put(e.getKey(), mapper.convertValue(e.getValue(), Object.class));
+                r.props.put(e.getKey(), plain(e.getValue()));
             }
         }
         g.add(r);
+    }
+
+    /** A JSON value as plain maps, lists, strings, numbers and booleans (what {@code toJson} writes back). */
+    static Object plain(JsonNode n) {
+        if (n == null || n.isNull() || n.isMissingNode()) {
+            return null;
+        }
+        if (n.isTextual()) {
+            return n.textValue();
+        }
+        if (n.isObject()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            n.properties().forEach(e -> m.put(e.getKey(), plain(e.getValue())));
+            return m;
+        }
+        if (n.isArray()) {
+            List<Object> l = new ArrayList<>(n.size());
+            n.forEach(e -> l.add(plain(e)));
+            return l;
+        }
+        if (n.isBoolean()) {
+            return n.booleanValue();
+        }
+        if (n.isNumber()) {
+            return n.numberValue();
+        }
+        return n.asText();
+    }
+
+    /**
+     * Writes plain maps, lists, strings, numbers and booleans as compact JSON, straight to the
+     * generator (several times faster than the general serializer for the state's many small maps).
+     */
+    static void write(JsonGenerator g, Object v) throws IOException {
+        if (v == null) {
+            g.writeNull();
+        } else if (v instanceof String s) {
+            g.writeString(s);
+        } else if (v instanceof Map<?, ?> m) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                g.writeFieldName(String.valueOf(e.getKey()));
+                write(g, e.getValue());
+            }
+            g.writeEndObject();
+        } else if (v instanceof List<?> l) {
+            g.writeStartArray();
+            for (Object o : l) {
+                write(g, o);
+            }
+            g.writeEndArray();
+        } else if (v instanceof Integer i) {
+            g.writeNumber(i);
+        } else if (v instanceof Long l) {
+            g.writeNumber(l);
+        } else if (v instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (v instanceof java.math.BigDecimal d) {
+            g.writeNumber(d);
+        } else if (v instanceof java.math.BigInteger i) {
+            g.writeNumber(i);
+        } else if (v instanceof Double d) {
+            g.writeNumber(d);
+        } else if (v instanceof Float f) {
+            g.writeNumber(f);
+        } else if (v instanceof Number n) {
+            g.writeNumber(n.toString());
+        } else if (v instanceof java.util.Collection<?> c) {
+            write(g, new ArrayList<>(c));
+        } else {
+            g.writeString(v.toString());
+        }
     }
 
     private static String canonicalType(String type) {
@@ -284,6 +466,16 @@ final class StateDocument {
         }
         if (!n.isArray()) {
             throw new IllegalArgumentException(where + ": '" + field + "' is not an array");
+        }
+        return n;
+    }
+
+    private static Iterable<JsonNode> array(JsonNode n, String where) {
+        if (n == null || n.isNull()) {
+            return List.of();
+        }
+        if (!n.isArray()) {
+            throw new IllegalArgumentException(where + " is not an array");
         }
         return n;
     }

@@ -22,8 +22,10 @@ import org.azuregahp.ports.CloudException;
  */
 final class StepScheduler {
     private final CloudState world;
-    private final ScheduledExecutorService scheduler;
+    private final Timer timer;
     private final long latencyNanos;
+    /** Saves changes before their results are delivered; null without a state file. */
+    private final StateStore store;
     private final Map<CompletableFuture<?>, Op<?>> pending;
     /** The cloud's scheduler; this one, or the one a per-account view runs on. */
     private final StepScheduler root;
@@ -37,10 +39,33 @@ final class StepScheduler {
     record Caller(String subscription, String principal) {
     }
 
-    StepScheduler(CloudState world, ScheduledExecutorService scheduler, long latencyNanos) {
+    /** Where steps wait for their time: the fake's scheduler threads, or a clock tests move by hand. */
+    interface Timer {
+        long nanoTime();
+
+        /** Runs {@code task} after {@code delayNanos}; throws RejectedExecutionException once closed. */
+        void schedule(Runnable task, long delayNanos);
+
+        static Timer of(ScheduledExecutorService scheduler) {
+            return new Timer() {
+                @Override
+                public long nanoTime() {
+                    return System.nanoTime();
+                }
+
+                @Override
+                public void schedule(Runnable task, long delayNanos) {
+                    scheduler.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+                }
+            };
+        }
+    }
+
+    StepScheduler(CloudState world, Timer timer, long latencyNanos, StateStore store) {
         this.world = world;
-        this.scheduler = scheduler;
+        this.timer = timer;
         this.latencyNanos = latencyNanos;
+        this.store = store;
         this.pending = new ConcurrentHashMap<>();
         this.root = this;
         this.caller = null;
@@ -48,8 +73,9 @@ final class StepScheduler {
 
     private StepScheduler(StepScheduler root, Caller caller) {
         this.world = root.world;
-        this.scheduler = root.scheduler;
+        this.timer = root.timer;
         this.latencyNanos = root.latencyNanos;
+        this.store = root.store;
         this.pending = root.pending;
         this.root = root;
         this.caller = caller;
@@ -87,6 +113,8 @@ final class StepScheduler {
         CloudState.Fault fault;
         int next;
         boolean ended;
+        /** Under the world lock: a step or the rollback changed the cloud (so the result waits until it is saved). */
+        boolean madeChanges;
 
         Op(AzureRules.OpKind kind, double... at) {
             this.kind = kind;
@@ -106,6 +134,13 @@ final class StepScheduler {
         op.self = result;
         if (root.closed) {
             result.completeExceptionally(closedError());
+            return result;
+        }
+        // While changes cannot be saved, a request that would change the cloud is refused before it
+        // changes anything: its result says so, and nothing is made that a restart would forget.
+        CloudException refusal = store == null || op.kind == AzureRules.OpKind.READ ? null : store.refusal();
+        if (refusal != null) {
+            result.completeExceptionally(refusal);
             return result;
         }
         CloudState.Fault fault;
@@ -129,7 +164,7 @@ final class StepScheduler {
             pending.put(result, op);
         }
         result.whenComplete((v, e) -> pending.remove(result));
-        advance(op, fault, result, 0, System.nanoTime());
+        advance(op, fault, result, 0, timer.nanoTime());
         return result;
     }
 
@@ -138,55 +173,76 @@ final class StepScheduler {
         while (!result.isDone() && i < op.at.length) {
             boolean failNow = fault != null && fault.step() == i;
             double fraction = failNow ? faultFraction(op, i) : op.at[i];
-            long wait = start + (long) (fraction * latencyNanos) - System.nanoTime();
+            long wait = start + (long) (fraction * latencyNanos) - timer.nanoTime();
             if (latencyNanos > 0 && wait > 0) {
                 int next = i;
                 try {
-                    scheduler.schedule(() -> advance(op, fault, result, next, start), wait, TimeUnit.NANOSECONDS);
+                    timer.schedule(() -> advance(op, fault, result, next, start), wait);
                 } catch (RejectedExecutionException e) {
                     result.completeExceptionally(closedError());
                 }
                 return;
             }
             if (failNow) {
+                long count;
                 synchronized (world) {
                     if (op.ended) {
                         return;
                     }
                     op.ended = true;
-                    op.rollback();
+                    world.running = op;
+                    try {
+                        op.rollback();
+                    } finally {
+                        world.running = null;
+                    }
+                    count = world.changeCount;
                 }
-                result.completeExceptionally(fault.error());
+                deliver(op, count, () -> result.completeExceptionally(fault.error()));
                 return;
             }
             CompletionStage<T> out;
+            long count;
             try {
                 synchronized (world) {
                     if (op.ended) {
                         return; // the cloud was closed: close() finished or undid the operation
                     }
-                    out = op.step(i);
+                    world.running = op;
+                    try {
+                        out = op.step(i);
+                    } finally {
+                        world.running = null;
+                    }
                     op.next = i + 1;
                     op.ended = out != null;
+                    count = world.changeCount;
                 }
             } catch (RuntimeException e) {
                 synchronized (world) {
                     op.ended = true;
-                    op.rollback();
+                    world.running = op;
+                    try {
+                        op.rollback();
+                    } finally {
+                        world.running = null;
+                    }
+                    count = world.changeCount;
                 }
-                result.completeExceptionally(e instanceof CloudException ? e
-                        : new CloudException(CloudException.INTERNAL, "The fake cloud failed: " + e));
+                deliver(op, count, () -> result.completeExceptionally(e instanceof CloudException ? e
+                        : new CloudException(CloudException.INTERNAL, "The fake cloud failed: " + e)));
                 return;
             }
             if (out != null) {
-                out.whenComplete((v, e) -> {
+                long savedWith = count;
+                out.whenComplete((v, e) -> deliver(op, savedWith, () -> {
                     if (e == null) {
                         result.complete(v);
                     } else {
                         result.completeExceptionally(e instanceof CompletionException && e.getCause() != null
                                 ? e.getCause() : e);
                     }
-                });
+                }));
                 return;
             }
             i++;
@@ -194,6 +250,19 @@ final class StepScheduler {
         if (!result.isDone()) {
             result.completeExceptionally(new CloudException(CloudException.INTERNAL,
                     "The fake cloud's operation ended without a result."));
+        }
+    }
+
+    /**
+     * Delivers an operation's outcome: at once when it changed nothing, else once the state file holds
+     * every change counted up to {@code count} (its own and everything before): a result reaches the
+     * engine only after the change behind it is saved.
+     */
+    private void deliver(Op<?> op, long count, Runnable completion) {
+        if (store != null && op.madeChanges) {
+            store.afterSaved(count, completion);
+        } else {
+            completion.run();
         }
     }
 
@@ -222,11 +291,12 @@ final class StepScheduler {
     }
 
     /** Under the world lock. */
-    private static void finishNow(Op<?> op) {
+    private void finishNow(Op<?> op) {
         if (op.ended) {
             return;
         }
         op.ended = true;
+        world.running = op;
         try {
             for (int i = op.next; i < op.at.length; i++) {
                 if (op.fault != null && op.fault.step() == i) {
@@ -239,6 +309,8 @@ final class StepScheduler {
             }
         } catch (RuntimeException e) {
             op.rollback();
+        } finally {
+            world.running = null;
         }
     }
 

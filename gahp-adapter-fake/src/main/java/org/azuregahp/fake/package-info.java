@@ -37,24 +37,34 @@
  *       location.</li>
  *   <li>Deletion schedules need not name an existing group; when their time comes (per the
  *       builder's clock) the group is deleted if it exists.</li>
- *   <li>Futures complete on the fake's two scheduler threads (or the caller's, without latency):
- *       callers must not block in their callbacks.</li>
+ *   <li>Futures complete on the fake's two scheduler threads (or the caller's, without latency), or,
+ *       with a state file, on its saver thread once the change behind them is saved: callers must
+ *       not block in their callbacks.</li>
  * </ul>
  *
- * <h2>State document</h2>
+ * <h2>State file</h2>
  * <pre>
- * {"version": 2,
- *  "resourceGroups": [{"subscription": "...", "name": "...", "location": "westeurope",
+ * {"version": 2, "journal": {"number": 7, "bytesIncluded": 0},
+ *  "resourceGroups": [
+ *  {"subscription": "...", "name": "...", "location": "westeurope",
  *      "tags": {...}, "resources": [{"type": "Microsoft.Compute/virtualMachines", "name": "...",
- *          "vmId": "...", "provisioningState": "succeeded", "powerState": "running", ...}, ...]}],
+ *          "vmId": "...", "provisioningState": "succeeded", "powerState": "running", ...}, ...]},
+ *  ...],
  *  "deletionSchedules": [{"subscription": "...", "resourceGroup": "...", "location": "...",
  *      "at": "2026-11-27T10:00:00Z"}]}
  * </pre>
- * (A version 1 document, with the groups nested under {@code "subscriptions": [{"id": ...,
- * "resourceGroups": [...]}]}, still loads.) Vaults list {@code "secrets"} by name; a loaded document may give {@code {"name": ..., "value": ...}}
- * objects to seed values, which are kept in memory and never written back. Operations under way
- * when the document was written count as finished when it is loaded; at close, operations under way
- * run their remaining steps at once (or undo what they made when drawn to fail), so the document
- * written at exit never holds half an operation.
+ * (one resource group per line, compact). A version 1 document, with the groups nested under
+ * {@code "subscriptions": [{"id": ..., "resourceGroups": [...]}]}, and a hand-written one without
+ * {@code "journal"} still load. Vaults list {@code "secrets"} by name; a loaded document may give
+ * {@code {"name": ..., "value": ...}} objects to seed values, which are kept in memory and never
+ * written back.
+ *
+ * <p>Changes since the document was written are in journal files beside it
+ * ({@code <file>.journal-<n>}, one JSON record per line); a start folds them in. A request's result is
+ * delivered only once the changes behind it are in the journal, so they survive the process ending
+ * in any way; the document is rewritten in the background and at exit when there is time. See
+ * {@code StateStore}. Operations under way when the state was saved count as finished when it is
+ * loaded; at close, operations under way run their remaining steps at once (or undo what they made
+ * when drawn to fail), so the state saved at exit never holds half an operation.
  */
 package org.azuregahp.fake;

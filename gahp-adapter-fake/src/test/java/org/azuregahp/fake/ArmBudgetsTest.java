@@ -6,19 +6,20 @@ import static org.azuregahp.fake.Support.await;
 import static org.azuregahp.fake.Support.failure;
 import static org.azuregahp.fake.Support.vm;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.azuregahp.ports.AccountRef;
 import org.azuregahp.ports.CloudAccount;
 import org.azuregahp.ports.CloudException;
 import org.azuregahp.ports.PublicIpChoice;
 import org.azuregahp.ports.ResourceRef;
 import org.azuregahp.ports.VmQuery;
+import org.azuregahp.ports.credentials.CredentialSource;
+import org.azuregahp.ports.credentials.Credentials;
+import org.azuregahp.ports.credentials.Secret;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The fake cloud with Azure's request budgets on ({@code armBudgets(true)}), on a clock the test
@@ -28,18 +29,18 @@ import org.junit.jupiter.api.io.TempDir;
 class ArmBudgetsTest {
     final Support.MutableClock clock = new Support.MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
 
-    @TempDir
-    Path dir;
+    /** The credential source: the file {@code /creds/<client id>.json} names that principal. */
+    final CredentialSource credentials = path -> CompletableFuture.completedFuture(new Credentials(
+            path.substring("/creds/".length(), path.length() - ".json".length()), new Secret("s3cret"), null, null,
+            "7a8b9c0d-1111-2222-3333-444455556666", SUB, null, null, Map.of()));
 
     private FakeCloud cloud(boolean budgets) {
-        return FakeCloud.builder().clock(clock).armBudgets(budgets).build();
+        return FakeCloud.builder().clock(clock).credentials(credentials).armBudgets(budgets).build();
     }
 
-    private AccountRef as(String clientId) throws IOException {
-        Path f = dir.resolve(clientId + ".json");
-        Files.writeString(f, "{\"clientId\":\"" + clientId + "\",\"clientSecret\":\"s3cret-" + clientId
-                + "\",\"tenantId\":\"7a8b9c0d-1111-2222-3333-444455556666\",\"subscriptionId\":\"" + SUB + "\"}");
-        return new AccountRef(f.toString(), SUB);
+    /** The account of the principal (client id) {@code clientId}, through its credential file. */
+    private AccountRef as(String clientId) {
+        return new AccountRef("/creds/" + clientId + ".json", SUB);
     }
 
     @Test

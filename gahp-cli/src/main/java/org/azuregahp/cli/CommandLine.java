@@ -227,6 +227,9 @@ final class CommandLine {
         // bad environment values by option name, reported after the arguments: --help and --version
         // still work, and a flag for the same option wins over (and so excuses) its variable
         Map<String, UsageError> envErrors = new java.util.LinkedHashMap<>();
+        // where each fake-cloud option came from ("--fake-latency" or "environment variable AZURE_GAHP_...")
+        Map<String, String> fakeGiven = new java.util.LinkedHashMap<>();
+        UsageError unknownVariable = unknownVariable(env);
         for (Option option : OPTIONS) {
             if (!option.fromEnv()) {
                 continue;
@@ -234,6 +237,9 @@ final class CommandLine {
             String value = env.get(option.envName());
             if (value == null) {
                 continue;
+            }
+            if (option.name().startsWith("fake-")) {
+                fakeGiven.put(option.name(), "environment variable " + option.envName());
             }
             try {
                 draft.set(option.name(), value);
@@ -280,6 +286,9 @@ final class CommandLine {
                 return new UsageError("option --" + name + ": " + e.getMessage());
             }
             envErrors.remove(option.name());
+            if (option.name().startsWith("fake-")) {
+                fakeGiven.put(option.name(), "--" + option.name());
+            }
             interactiveFlag |= option.name().equals("interactive");
             stdioFlag |= option.name().equals("stdio");
         }
@@ -289,8 +298,18 @@ final class CommandLine {
         if (draft.version) {
             return new Version();
         }
+        if (unknownVariable != null) {
+            return unknownVariable;
+        }
         if (!envErrors.isEmpty()) {
             return envErrors.values().iterator().next();
+        }
+        // A fake-cloud option without the fake cloud would silently start the real one: say so instead.
+        if (draft.cloud != CloudKind.FAKE && !fakeGiven.isEmpty()) {
+            String where = fakeGiven.values().iterator().next();
+            return new UsageError(where + " applies only to the fake cloud: add --cloud fake"
+                    + (where.startsWith("--") ? "" : " (or set " + ENV_PREFIX + "CLOUD=fake)")
+                    + ", or remove it to use Azure");
         }
         // a flag wins over the other mode's environment variable (AZURE_GAHP_INTERACTIVE=true, --stdio)
         if (draft.interactive && draft.stdio && interactiveFlag != stdioFlag) {
@@ -303,6 +322,79 @@ final class CommandLine {
         return new Run(draft.freeze());
     }
 
+    /**
+     * An {@code AZURE_GAHP_*} variable that names no option, as a usage error (a misspelled
+     * {@code AZURE_GAHP_CLUOD=fake} must not start Azure), with the likely intended variable when one
+     * is close; null when every such variable names an option.
+     */
+    static UsageError unknownVariable(Map<String, String> env) {
+        List<String> unknown = new ArrayList<>();
+        for (String name : env.keySet()) {
+            if (name.startsWith(ENV_PREFIX) && knownVariable(name) == null) {
+                unknown.add(name);
+            }
+        }
+        if (unknown.isEmpty()) {
+            return null;
+        }
+        java.util.Collections.sort(unknown);
+        String name = unknown.get(0);
+        String guess = closestVariable(name);
+        return new UsageError("environment variable " + name + " names no option"
+                + (guess == null ? "" : " (did you mean " + guess + "?)")
+                + "; unset it (azure-gahp --help lists every AZURE_GAHP_ variable)");
+    }
+
+    private static Option knownVariable(String name) {
+        for (Option o : OPTIONS) {
+            if (o.envName().equals(name)) {
+                return o;
+            }
+        }
+        return null;
+    }
+
+    /** The settable option variable nearest to {@code name}, if at most two edits away (one for short names). */
+    private static String closestVariable(String name) {
+        String wanted = name.substring(ENV_PREFIX.length()).toUpperCase(Locale.ROOT);
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (Option o : OPTIONS) {
+            if (!o.fromEnv()) {
+                continue;
+            }
+            String candidate = o.envName().substring(ENV_PREFIX.length());
+            int d = editDistance(wanted, candidate);
+            if (d < bestDistance) {
+                best = o.envName();
+                bestDistance = d;
+            }
+        }
+        int allowed = wanted.length() <= 4 ? 1 : 2;
+        return bestDistance <= allowed ? best : null;
+    }
+
+    /** Edits (insert, delete, replace, swap two neighbours) that turn {@code a} into {@code b}. */
+    static int editDistance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
+    }
+
     /** The {@code --help} text, generated from the option table. */
     static String helpText() {
         StringBuilder sb = new StringBuilder();
@@ -311,8 +403,10 @@ final class CommandLine {
                 .append("with no arguments); at a terminal it starts an interactive shell instead.\n\n")
                 .append("Every option can also be set by an environment variable AZURE_GAHP_<NAME> (upper case,\n")
                 .append("dashes as underscores, e.g. AZURE_GAHP_CLOUD=fake); the flag wins. Switches read\n")
-                .append("true/false from the environment. Durations: 0, 250ms, 2s, 1m, 1h (a bare number is seconds).\n")
-                .append("A bad option or environment value stops the server before its banner: a message on\n")
+                .append("true/false from the environment; an AZURE_GAHP_ variable that names no option is an error.\n")
+                .append("The --fake-* options need --cloud fake. Durations: 0, 250ms, 2s, 1m, 1h (a bare number is\n")
+                .append("seconds). A bad option or environment value (a --fake-state that is a directory, is not\n")
+                .append("valid JSON or cannot be written, too) stops the server before its banner: a message on\n")
                 .append("stderr (which HTCondor copies into the gridmanager's log), exit status 2, and stdout stays\n")
                 .append("empty, so the gridmanager sees a GAHP that failed to start, never a corrupted session.\n\n")
                 .append("Options:\n");

@@ -2,15 +2,12 @@ package org.azuregahp.cli;
 
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 
 import org.azuregahp.cli.CommandLine.Help;
@@ -28,7 +25,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        OutputStream protocolOut = new FileOutputStream(FileDescriptor.out);
+        OutputStream protocolOut = ProtocolWriter.realStdout();
         PrintStream err = System.err;
         System.setOut(err);
 
@@ -45,25 +42,19 @@ public final class Main {
             halt(0, err);
         }
         Settings settings = ((Run) outcome).settings();
-        BuildInfo build = BuildInfo.load();
-        // --fake-time-scale speeds up the fake cloud's clock (and the engine's schedule checks with it).
-        Clock clock = settings.cloud() == Settings.CloudKind.FAKE ? ScaledClock.of(settings.fakeTimeScale())
-                : Clock.systemUTC();
-        String home = homeDirectory();
-        FileSystemLocalFiles files = new FileSystemLocalFiles(home);
-
-        boolean atTerminal = isTerminal(System.console(), java.io.Console.class);
-        if (settings.interactive() || (atTerminal && !settings.stdio())) {
-            int status = Repl.launch(settings, build, clock, files, Path.of(home), err,
-                    new FileInputStream(FileDescriptor.in), protocolOut, atTerminal,
-                    new ProcessLifecycle(settings, err, false));
-            halt(status, err);
+        String stateProblem = settings.fakeState() == null ? null : FakeStateCheck.problem(settings.fakeState());
+        if (stateProblem != null) {
+            err.println("azure-gahp: " + stateProblem);
+            halt(2, err);
         }
-
-        Lifecycle lifecycle = new ProcessLifecycle(settings, err, true);
-        // stdin through its channel: closing it wakes a blocked read, so SIGTERM exits at once
-        InputStream stdin = Channels.newInputStream(new FileInputStream(FileDescriptor.in).getChannel());
-        int status = new StdioServer(settings, build, clock, files, err).serve(stdin, protocolOut, lifecycle);
+        boolean atTerminal = isTerminal(System.console(), java.io.Console.class);
+        boolean shell = Wiring.wantsShell(settings, atTerminal);
+        // stdin through its channel for the plain protocol: closing it wakes a blocked read, so SIGTERM
+        // exits at once (the shell reads through JLine's own terminal)
+        InputStream stdin = shell ? new FileInputStream(FileDescriptor.in)
+                : Channels.newInputStream(new FileInputStream(FileDescriptor.in).getChannel());
+        int status = Wiring.serve(settings, BuildInfo.load(), atTerminal, stdin, protocolOut, err,
+                new ProcessLifecycle(settings, err, !shell));
         halt(status, err);
     }
 

@@ -1,5 +1,7 @@
 package org.azuregahp.cli;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +44,15 @@ final class ProtocolWriter implements OutputSink, AutoCloseable {
     ProtocolWriter(OutputStream out, Runnable onBroken) {
         this.out = new java.io.BufferedOutputStream(out, 1 << 16);
         this.onBroken = onBroken;
+    }
+
+    /**
+     * The process's real stdout (file descriptor 1), whatever {@code System.out} points at: the only
+     * place that takes it. {@link Main} gives it to the writer (and prints {@code --help} and
+     * {@code --version} on it before any session).
+     */
+    static OutputStream realStdout() {
+        return new FileOutputStream(FileDescriptor.out);
     }
 
     /** The calling thread's lines are flushed at {@link #endBatch()}, not one by one. */

@@ -6,14 +6,14 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import org.azuregahp.domain.command.CommandTable;
+import org.azuregahp.domain.engine.EngineListener;
 import org.azuregahp.domain.engine.GahpEngine;
 import org.azuregahp.domain.engine.OutputSink;
-import org.azuregahp.fake.FakeCloud;
-import org.azuregahp.ports.Cloud;
-import org.azuregahp.ports.LocalFiles;
+import org.azuregahp.domain.result.Result;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -26,28 +26,25 @@ import org.jline.utils.AttributedStyle;
 
 /**
  * The interactive shell for people at a terminal (JLine). Only this class and its helpers touch
- * JLine; the plain protocol path ({@link StdioServer}) never does.
+ * JLine; the plain protocol path ({@link StdioServer}) never does. The engine, the cloud, logging
+ * and statistics come from {@link Wiring#assemble}, as for the plain protocol.
  */
 final class Repl {
     static final String HISTORY_FILE = ".azure_gahp_history";
 
     private final Settings settings;
     private final BuildInfo build;
-    private final Clock clock;
-    private final LocalFiles files;
     private final Path home;
 
-    Repl(Settings settings, BuildInfo build, Clock clock, LocalFiles files, Path home) {
+    Repl(Settings settings, BuildInfo build, Path home) {
         this.settings = settings;
         this.build = build;
-        this.clock = clock;
-        this.files = files;
         this.home = home;
     }
 
     /** Runs the shell on the process's terminal (or, with --interactive off a terminal, on stdin/stdout). */
-    static int launch(Settings settings, BuildInfo build, Clock clock, LocalFiles files, Path home, PrintStream err,
-            InputStream stdin, OutputStream stdout, boolean atTerminal, Lifecycle lifecycle) {
+    static int launch(Settings settings, BuildInfo build, Path home, PrintStream err, InputStream stdin,
+            OutputStream stdout, boolean atTerminal, Lifecycle lifecycle) {
         Terminal terminal;
         try {
             terminal = atTerminal
@@ -60,22 +57,15 @@ final class Repl {
         }
 
         lifecycle.afterBanner();
-        return new Repl(settings, build, clock, files, home).run(terminal, lifecycle);
+        return new Repl(settings, build, home).run(terminal, lifecycle);
     }
 
     /** Runs the shell on {@code terminal} until quit, Ctrl-D or end of input; returns the exit status. */
     int run(Terminal terminal, Lifecycle lifecycle) {
-        Cloud cloud;
-        KnownValues known;
+        ForwardingSink sink = new ForwardingSink();
+        Wiring.Assembly parts;
         try {
-            if (settings.cloud() == Settings.CloudKind.FAKE) {
-                FakeCloud fake = Wiring.fakeCloud(settings, clock);
-                cloud = Wiring.withChecks(fake);
-                known = new KnownValues(fake::vmNames, fake::scaleSetNames);
-            } else {
-                cloud = Wiring.cloud(settings, clock);
-                known = KnownValues.none();
-            }
+            parts = Wiring.assemble(settings, build, sink);
         } catch (RuntimeException e) {
             terminal.writer().println("azure-gahp: cannot start the " + settings.cloud().flagValue() + " cloud: "
                     + e.getMessage());
@@ -83,15 +73,25 @@ final class Repl {
             closeQuietly(terminal);
             return 2;
         }
-
-        CommandTable table = CommandTable.standard();
-        ForwardingSink sink = new ForwardingSink();
-        GahpEngine engine = new GahpEngine(Wiring.engineConfig(settings, build), cloud, files, clock, sink);
+        GahpEngine engine = parts.engine();
+        CommandTable table = engine.commandTable();
+        Clock clock = parts.clock();
+        AtomicReference<LineReader> readerRef = new AtomicReference<>();
+        ReplHistory history = new ReplHistory(note -> {
+            LineReader r = readerRef.get();
+            if (r != null) {
+                r.printAbove(new AttributedString(note, AttributedStyle.DEFAULT.faint()));
+            } else {
+                terminal.writer().println(note);
+                terminal.writer().flush();
+            }
+        });
         LineReader reader = LineReaderBuilder.builder()
                 .terminal(terminal)
+                .history(history)
                 .appName("azure-gahp")
                 .parser(new GahpLineParser())
-                .completer(new ReplCompleter(table, known))
+                .completer(new ReplCompleter(table, parts.known()))
                 .variable(LineReader.HISTORY_FILE, home.resolve(HISTORY_FILE))
                 .variable(LineReader.HISTORY_SIZE, 2000)
                 .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
@@ -99,6 +99,7 @@ final class Repl {
                 .option(LineReader.Option.AUTO_LIST, true)
                 .option(LineReader.Option.CASE_INSENSITIVE, true)
                 .build();
+        readerRef.set(reader);
         // Colour where the terminal has it (JLine drops it on a dumb one), none when NO_COLOR is set.
         boolean colour = System.getenv("NO_COLOR") == null;
         ReplSession.Screen screen = colour ? reader::printAbove
@@ -112,16 +113,19 @@ final class Repl {
                 : AttributedStyle.DEFAULT;
         java.util.function.Supplier<String> promptText = () -> new AttributedString("azure-gahp("
                 + settings.cloud().flagValue() + ")" + session.runningNote() + "> ", promptStyle).toAnsi(terminal);
-        engine.addResultListener(result -> {
-            // The prompt's "[n running]" changes with each result: set it before the result is shown
-            // above the prompt, whose redraw then uses it.
-            if (reader instanceof org.jline.reader.impl.LineReaderImpl impl) {
-                impl.setPrompt(promptText.get());
+        engine.addListener(new EngineListener() {
+            @Override
+            public void completed(Result result) {
+                // The prompt's "[n running]" changes with each result: set it before the result is shown
+                // above the prompt, whose redraw then uses it.
+                if (reader instanceof org.jline.reader.impl.LineReaderImpl impl) {
+                    impl.setPrompt(promptText.get());
+                }
+                session.showResult(result);
             }
-            session.showResult(result);
         });
 
-        Shutdown shutdown = new Shutdown(engine, cloud, () -> { }, () -> {
+        Shutdown shutdown = new Shutdown(parts, () -> { }, () -> {
             try {
                 reader.getHistory().save();
             } catch (IOException | RuntimeException e) {
@@ -129,6 +133,7 @@ final class Repl {
             }
             closeQuietly(terminal);
         }, lifecycle::exit, StdioServer.CLOSE_BUDGET);
+        parts.onFatal(() -> shutdown.exit(1, "a fatal error"));
         lifecycle.onReady(shutdown);
 
         engine.start();

@@ -5,9 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.azuregahp.domain.codec.GahpCodec;
@@ -15,6 +13,10 @@ import org.azuregahp.domain.command.CommandInfo;
 import org.azuregahp.domain.command.CommandTable;
 import org.azuregahp.domain.engine.GahpEngine;
 import org.azuregahp.domain.engine.InFlightRequest;
+import org.azuregahp.domain.result.Outcome;
+import org.azuregahp.domain.result.Result;
+import org.azuregahp.ports.ScaleSetStatus;
+import org.azuregahp.ports.VmStatus;
 import org.jline.utils.AttributedString;
 import org.jline.utils.AttributedStringBuilder;
 import org.jline.utils.AttributedStyle;
@@ -24,7 +26,7 @@ import org.jline.utils.AttributedStyle;
  * engine exactly as typed; the friendlier form of a cloud request ({@code AZURE_VM_LIST},
  * {@code vm_create name=x ...}) gets a request id and the session's credential file and subscription
  * filled in; {@code help}, {@code set}, {@code inflight} and {@code quit} are the shell's own.
- * Results are shown as they arrive through {@link #showResult}.
+ * Results are shown as they arrive through {@link #showResult}, as typed outcomes from the engine.
  */
 final class ReplSession {
 
@@ -41,14 +43,10 @@ final class ReplSession {
     private static final AttributedStyle DIM = AttributedStyle.DEFAULT.faint();
     private static final AttributedStyle BOLD = AttributedStyle.BOLD;
 
-    private record Pending(String command, Instant started) {
-    }
-
     private final GahpEngine engine;
     private final CommandTable table;
     private final Clock clock;
     private final Screen screen;
-    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong(1);
     private volatile String credentialFile;
     private volatile String subscription;
@@ -168,7 +166,6 @@ final class ReplSession {
             line = info.name() + " " + id + " " + cred + " " + GahpCodec.escape(sub)
                     + typed.substring(rawFirstWordEnd(typed));
         }
-        pending.put(id, new Pending(info.name(), clock.instant()));
         sending = "[" + id + "] " + info.name();
         try {
             return engine.accept(line);
@@ -206,42 +203,43 @@ final class ReplSession {
         }
     }
 
-    /** A result the engine queued (unprefixed, as on the wire), shown for people. */
-    void showResult(String resultLine) {
-        List<String> f = GahpCodec.split(resultLine);
-        if (f.isEmpty()) {
+    /** A result the engine queued, shown for people. */
+    void showResult(Result result) {
+        String id = result.requestId();
+        String command = result.command();
+        String took = " (" + seconds(Duration.between(result.accepted(), clock.instant())) + ")";
+        AttributedStringBuilder sb = new AttributedStringBuilder();
+        Outcome outcome = result.outcome();
+        if (outcome instanceof Outcome.Failed failed) {
+            sb.styled(FAIL, "\u2718 ").styled(BOLD, "[" + id + "] " + command).styled(FAIL, " failed" + took + ": ")
+                    .append(failed.text());
+            screen.show(sb.toAttributedString());
             return;
         }
-        String id = f.get(0);
-        Pending p = pending.remove(id);
-        String command = p == null ? "request" : p.command();
-        String took = p == null ? "" : " (" + seconds(Duration.between(p.started(), clock.instant())) + ")";
-        AttributedStringBuilder sb = new AttributedStringBuilder();
-        if (f.size() >= 2 && f.get(1).equals("NULL")) {
-            sb.styled(OK, "\u2714 ").styled(BOLD, "[" + id + "] " + command).append(" succeeded" + took);
-            List<String> fields = f.subList(2, f.size());
-            if (command.equals("AZURE_VM_LIST") && !fields.isEmpty()) {
-                sb.append(": " + fields.get(0) + " VM(s)");
-                for (int i = 1; i + 1 < fields.size(); i += 2) {
-                    sb.append("\n    ").append(fields.get(i)).append("  ").styled(status(fields.get(i + 1)), fields.get(i + 1));
-                }
-            } else if (command.equals("AZURE_VMSS_LIST") && !fields.isEmpty()) {
-                sb.append(": " + fields.get(0) + " scale set(s)");
-                for (int i = 1; i + 2 < fields.size(); i += 3) {
-                    sb.append("\n    ").append(fields.get(i)).append("  nodes=" + fields.get(i + 1) + "  ")
-                            .styled(status(fields.get(i + 2)), fields.get(i + 2));
-                }
-            } else if (command.equals("AZURE_VM_CREATE") && fields.size() == 2) {
-                sb.append("\n    vmId ").append(fields.get(0)).append("  public IP ").append(fields.get(1));
-            } else if (!fields.isEmpty()) {
-                sb.append(": ").append(String.join(" ", fields));
+        sb.styled(OK, "\u2714 ").styled(BOLD, "[" + id + "] " + command).append(" succeeded" + took);
+        if (outcome instanceof Outcome.VmList list) {
+            sb.append(": " + list.vms().size() + " VM(s)");
+            for (VmStatus vm : list.vms()) {
+                String status = shownStatus(vm.statusText());
+                sb.append("\n    ").append(vm.name()).append("  ").styled(status(status), status);
             }
-        } else {
-            String error = f.size() >= 2 ? f.get(1) : "(no error text)";
-            sb.styled(FAIL, "\u2718 ").styled(BOLD, "[" + id + "] " + command).styled(FAIL, " failed" + took + ": ")
-                    .append(error);
+        } else if (outcome instanceof Outcome.ScaleSetList list) {
+            sb.append(": " + list.scaleSets().size() + " scale set(s)");
+            for (ScaleSetStatus set : list.scaleSets()) {
+                String status = shownStatus(set.statusText());
+                sb.append("\n    ").append(set.name()).append("  nodes=" + set.capacity() + "  ")
+                        .styled(status(status), status);
+            }
+        } else if (outcome instanceof Outcome.CreatedVm vm) {
+            sb.append("\n    vmId ").append(vm.vmId()).append("  public IP ")
+                    .append(vm.publicIp() == null ? "none" : vm.publicIp());
         }
         screen.show(sb.toAttributedString());
+    }
+
+    /** A VM or scale set with no status codes at all. */
+    private static String shownStatus(String statusText) {
+        return statusText.isEmpty() ? "(no status)" : statusText;
     }
 
     private static AttributedStyle status(String status) {

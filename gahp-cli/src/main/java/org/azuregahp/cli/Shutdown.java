@@ -5,22 +5,20 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 
-import org.azuregahp.domain.engine.GahpEngine;
-import org.azuregahp.ports.Cloud;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ends a session once, whoever asks first (QUIT, end of input, SIGTERM, a closed stdout): the engine
- * stops accepting and abandons in-flight work, the cloud closes (the fake writes its state file)
+ * Ends a session once, whoever asks first (QUIT, end of input, SIGTERM, a closed stdout, a fatal
+ * error): the engine stops accepting and abandons in-flight work, its threads stop, the cloud closes
+ * (the fake writes its state file)
  * within a short budget, stdout is flushed, and then the exit action runs (in the real process,
  * {@code Runtime.halt}, so no straggling thread or hook can delay the exit).
  */
 final class Shutdown {
     private static final Logger LOG = LoggerFactory.getLogger(Shutdown.class);
 
-    private final GahpEngine engine;
-    private final Cloud cloud;
+    private final Wiring.Assembly parts;
     private final AutoCloseable input;
     private final AutoCloseable output;
     private final IntConsumer exit;
@@ -32,10 +30,9 @@ final class Shutdown {
      * @param input closed early so a reader blocked on it leaves its read: the JVM's exit waits
      *              (about 300 ms) for threads still inside native code
      */
-    Shutdown(GahpEngine engine, Cloud cloud, AutoCloseable input, AutoCloseable output, IntConsumer exit,
+    Shutdown(Wiring.Assembly parts, AutoCloseable input, AutoCloseable output, IntConsumer exit,
             Duration closeBudget) {
-        this.engine = engine;
-        this.cloud = cloud;
+        this.parts = parts;
         this.input = input;
         this.output = output;
         this.exit = exit;
@@ -75,10 +72,11 @@ final class Shutdown {
         LOG.info("shutting down: {}", reason);
         long t0 = System.nanoTime();
         try {
-            engine.shutdown();
+            parts.engine().shutdown();
         } catch (RuntimeException e) {
-            LOG.warn("stopping the engine failed: {}", e.toString());
+            LOG.warn("stopping the engine failed", e);
         }
+        parts.stopThreads();
         closeQuietly(input);
         long t1 = System.nanoTime();
         closeCloud();
@@ -98,9 +96,9 @@ final class Shutdown {
     private void closeCloud() {
         Thread closer = new Thread(() -> {
             try {
-                cloud.close();
+                parts.cloud().close();
             } catch (RuntimeException e) {
-                LOG.warn("closing the cloud failed: {}", e.toString());
+                LOG.warn("closing the cloud failed", e);
             }
         }, "cloud-close");
         closer.setDaemon(true);

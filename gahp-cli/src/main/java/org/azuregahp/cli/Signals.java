@@ -3,8 +3,9 @@ package org.azuregahp.cli;
 import sun.misc.Signal;
 
 /**
- * SIGTERM (how the gridmanager stops us; it never sends QUIT) and, in the plain protocol, SIGINT end
- * the session promptly with status 0.
+ * SIGTERM (how the gridmanager stops us; it never sends QUIT), SIGHUP (the session or terminal went
+ * away; the JVM's default would exit 129) and, in the plain protocol, SIGINT end the session promptly
+ * with status 0.
  */
 final class Signals {
     private Signals() {
@@ -12,6 +13,7 @@ final class Signals {
 
     static void onTermination(Shutdown shutdown, boolean alsoInterrupt) {
         install("TERM", shutdown);
+        install("HUP", shutdown);
         if (alsoInterrupt) {
             install("INT", shutdown);
         }

@@ -3,33 +3,25 @@ package org.azuregahp.cli;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.time.Clock;
 import java.time.Duration;
 
-import org.azuregahp.domain.engine.EngineConfig;
 import org.azuregahp.domain.engine.GahpEngine;
-import org.azuregahp.ports.Cloud;
-import org.azuregahp.ports.LocalFiles;
 
 /**
  * A GAHP session on a pair of byte streams, as HTCondor runs it: banner first (before the engine and
- * the cloud adapter are built), then one reader thread feeding the engine until {@code QUIT} or end
- * of input.
+ * the cloud adapter are built), then the rest from {@link Wiring#assemble}, then one reader thread
+ * feeding the engine until {@code QUIT} or end of input.
  */
 final class StdioServer {
     static final Duration CLOSE_BUDGET = Duration.ofMillis(700);
 
     private final Settings settings;
     private final BuildInfo build;
-    private final Clock clock;
-    private final LocalFiles files;
     private final PrintStream err;
 
-    StdioServer(Settings settings, BuildInfo build, Clock clock, LocalFiles files, PrintStream err) {
+    StdioServer(Settings settings, BuildInfo build, PrintStream err) {
         this.settings = settings;
         this.build = build;
-        this.clock = clock;
-        this.files = files;
         this.err = err;
     }
 
@@ -41,25 +33,22 @@ final class StdioServer {
         // Nothing is read before both are ready, so the engine's own start() is not needed.
         writer.writeLine(GahpEngine.banner(build.version(), build.buildDate(), BuildInfo.DESCRIPTION));
         lifecycle.afterBanner();
-        EngineConfig config = Wiring.engineConfig(settings, build);
 
-        Cloud cloud;
+        Wiring.Assembly parts;
         try {
-            cloud = Wiring.cloud(settings, clock);
+            parts = Wiring.assemble(settings, build, writer);
         } catch (RuntimeException e) {
             err.println("azure-gahp: cannot start the " + settings.cloud().flagValue() + " cloud: " + e.getMessage());
             writer.close();
             lifecycle.exit(2);
             return 2;
         }
-        GahpEngine engine = new GahpEngine(config, cloud, files, clock, writer);
-        engine.addResultListener(RequestLog::result);
-        RequestLog.sessionStarted(build, settings);
-        Shutdown shutdown = new Shutdown(engine, cloud, in, writer, lifecycle::exit, CLOSE_BUDGET);
+        Shutdown shutdown = new Shutdown(parts, in, writer, lifecycle::exit, CLOSE_BUDGET);
         shutdownRef.set(shutdown);
+        parts.onFatal(() -> shutdown.exit(1, "a fatal error"));
         lifecycle.onReady(shutdown);
 
-        StdioSession.End end = new StdioSession(in, engine, settings.maxLineBytes(), writer).run();
+        StdioSession.End end = new StdioSession(in, parts.engine(), settings.maxLineBytes(), writer).run();
         shutdown.exit(0, end == StdioSession.End.QUIT ? "QUIT" : "end of input");
         return 0;
     }

@@ -7,13 +7,17 @@ import java.util.Optional;
 import org.azuregahp.domain.codec.FramedLine;
 import org.azuregahp.domain.codec.LineFramer;
 import org.azuregahp.domain.engine.GahpEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The plain protocol front end HTCondor talks to: one thread reads raw bytes from stdin in chunks,
  * cuts them into lines and hands each to the engine. It never waits on the cloud. No JLine here:
- * bytes go to the engine exactly as they arrived (escapes, {@code !}, everything).
+ * bytes go to the engine exactly as they arrived (escapes, {@code !}, everything; bytes that are not
+ * UTF-8 reach it marked, see {@link LineFramer}).
  */
 final class StdioSession {
+    private static final Logger LOG = LoggerFactory.getLogger(StdioSession.class);
     private static final int CHUNK = 64 * 1024;
 
     /** Why {@link #run} returned. */
@@ -41,6 +45,8 @@ final class StdioSession {
             try {
                 n = in.read(buf);
             } catch (IOException e) {
+                // closed under us at shutdown, or the pipe broke: either way the input has ended
+                LOG.debug("reading stdin failed; treating it as the end of input", e);
                 n = -1;
             }
             if (n < 0) {
@@ -67,11 +73,9 @@ final class StdioSession {
 
     private boolean handle(FramedLine line) {
         if (line.oversized()) {
-            RequestLog.oversized(line.bytes());
             engine.rejectOversized(line.bytes());
             return true;
         }
-        RequestLog.request(line.text());
         return engine.accept(line.text());
     }
 }

@@ -1,33 +1,132 @@
 package org.azuregahp.cli;
 
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.azuregahp.azure.AzureCloud;
 import org.azuregahp.azure.AzureSettings;
 import org.azuregahp.domain.engine.EngineConfig;
+import org.azuregahp.domain.engine.GahpEngine;
+import org.azuregahp.domain.engine.OutputSink;
+import org.azuregahp.domain.engine.Scheduler;
 import org.azuregahp.fake.FakeCloud;
 import org.azuregahp.ports.Cloud;
+import org.azuregahp.ports.credentials.CredentialSource;
 
 /**
- * The composition root's factory methods: everything is built here with {@code new} (or the
- * adapters' own factories) from the settings. No container, no singletons.
+ * The composition root: the one place that builds the parts from the settings, with {@code new},
+ * in this order: the front end ({@link #serve}: the plain protocol for HTCondor, or the shell for
+ * people), which writes the banner and then asks for the rest ({@link #assemble}): the clock, the
+ * cloud (fake or Azure), the engine's threads, the local files, the engine with its request log and
+ * diagnostics. Both front ends get the same engine, logging and statistics. No container, no
+ * singletons; nothing else touches the adapters.
  */
 final class Wiring {
     /** The gridmanager reads lines into a ~500 KB buffer: never write a line longer than this. */
     static final int MAX_RESULT_LINE_BYTES = 400_000;
+    /** The engine's worker threads: handlers only start cloud calls, they never wait on them. */
+    static final int ENGINE_WORKERS = 4;
+    /** Threads reading {@code key=} and {@code customData=} files at most; more reads wait their turn. */
+    static final int FILE_READERS = 64;
 
     private Wiring() {
     }
 
+    /**
+     * Serves one session on the process's streams with the front end the settings and the terminal
+     * call for; returns the exit status.
+     */
+    static int serve(Settings settings, BuildInfo build, boolean atTerminal, InputStream stdin,
+            OutputStream stdout, PrintStream err, Lifecycle lifecycle) {
+        if (wantsShell(settings, atTerminal)) {
+            return Repl.launch(settings, build, Path.of(Main.homeDirectory()), err, stdin, stdout, atTerminal,
+                    lifecycle);
+        }
+        return new StdioServer(settings, build, err).serve(stdin, stdout, lifecycle);
+    }
+
+    /** The shell for people at a terminal (or with {@code --interactive}), unless {@code --stdio}. */
+    static boolean wantsShell(Settings settings, boolean atTerminal) {
+        return settings.interactive() || (atTerminal && !settings.stdio());
+    }
+
+    /** The engine's settings from the command line and the build. */
     static EngineConfig engineConfig(Settings settings, BuildInfo build) {
         return new EngineConfig(build.version(), build.buildDate(), BuildInfo.DESCRIPTION, settings.maxInFlight(),
                 settings.requestTimeout(), MAX_RESULT_LINE_BYTES);
     }
 
-    /** The fake cloud the settings describe (also used directly by the REPL for completion). */
+    /**
+     * Where both clouds read the credential files requests name: off the engine's threads, only regular
+     * files, parsed once per version of a file, warning about files others can read.
+     */
+    static CredentialSource credentialSource() {
+        return new FileCredentialSource();
+    }
+
+    /** The clock: {@code --fake-time-scale} speeds up the fake cloud's clock (and the engine's schedule checks). */
+    static Clock clock(Settings settings) {
+        return settings.cloud() == Settings.CloudKind.FAKE ? ScaledClock.of(settings.fakeTimeScale())
+                : Clock.systemUTC();
+    }
+
+    /**
+     * Builds the cloud the settings name and an engine over it writing to {@code output}.
+     *
+     * @throws RuntimeException when the cloud cannot start (a bad state file, ...), with a message for people
+     */
+    static Assembly assemble(Settings settings, BuildInfo build, OutputSink output) {
+        Clock clock = clock(settings);
+        if (settings.cloud() == Settings.CloudKind.FAKE) {
+            FakeCloud fake = fakeCloud(settings, clock);
+            return assemble(settings, build, fake, clock, output,
+                    new KnownValues(fake::vmNames, fake::scaleSetNames));
+        }
+        return assemble(settings, build, AzureCloud.create(azureSettings(settings), credentialSource()), clock, output,
+                KnownValues.none());
+    }
+
+    /** The engine and everything around it over a cloud already built. */
+    static Assembly assemble(Settings settings, BuildInfo build, Cloud cloud, Clock clock, OutputSink output,
+            KnownValues known) {
+        ExecutorService workers = Executors.newFixedThreadPool(ENGINE_WORKERS, daemons("gahp-engine-worker"));
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemons("gahp-engine-timer"));
+        timer.setRemoveOnCancelPolicy(true);
+        ThreadPoolExecutor fileReads = new ThreadPoolExecutor(FILE_READERS, FILE_READERS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), daemons("gahp-file-read"));
+        fileReads.allowCoreThreadTimeOut(true);
+        LoggedDiagnostics diagnostics = new LoggedDiagnostics();
+        GahpEngine engine = GahpEngine.builder(cloud)
+                .config(engineConfig(settings, build))
+                .output(output)
+                .clock(clock)
+                .executor(workers)
+                .scheduler(Scheduler.on(timer))
+                .files(new FileSystemLocalFiles(Main.homeDirectory(), fileReads))
+                .diagnostics(diagnostics)
+                .listener(new RequestLog())
+                .build();
+        RequestLog.sessionStarted(build, settings);
+        return new Assembly(cloud, engine, clock, known, diagnostics, List.of(workers, timer, fileReads));
+    }
+
+    /** The fake cloud the settings describe. */
     static FakeCloud fakeCloud(Settings settings, Clock clock) {
         FakeCloud.Builder builder = FakeCloud.builder()
+                .credentials(credentialSource())
                 .latency(settings.fakeLatency())
                 .failureRate(settings.fakeFailureRate())
                 .clock(clock);
@@ -65,16 +164,64 @@ final class Wiring {
         return azure;
     }
 
-    /** Builds the cloud the settings name; may throw (bad state file, ...) with a message for people. */
-    static Cloud cloud(Settings settings, Clock clock) {
-        if (settings.cloud() == Settings.CloudKind.FAKE) {
-            return withChecks(fakeCloud(settings, clock));
-        }
-        return withChecks(AzureCloud.create(azureSettings(settings)));
+    private static ThreadFactory daemons(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
-    /** What every cloud gets on top: a warning for credential files others can read. */
-    static Cloud withChecks(Cloud cloud) {
-        return new CredentialFileWarnings(cloud);
+    /**
+     * What {@link #assemble} built: the cloud, the engine over it, its clock, values the shell
+     * completes, and the threads they run on. {@link Shutdown} takes it apart.
+     */
+    static final class Assembly {
+        private final Cloud cloud;
+        private final GahpEngine engine;
+        private final Clock clock;
+        private final KnownValues known;
+        private final LoggedDiagnostics diagnostics;
+        private final List<ExecutorService> threads;
+
+        Assembly(Cloud cloud, GahpEngine engine, Clock clock, KnownValues known, LoggedDiagnostics diagnostics,
+                List<ExecutorService> threads) {
+            this.cloud = cloud;
+            this.engine = engine;
+            this.clock = clock;
+            this.known = known;
+            this.diagnostics = diagnostics;
+            this.threads = List.copyOf(threads);
+        }
+
+        Cloud cloud() {
+            return cloud;
+        }
+
+        GahpEngine engine() {
+            return engine;
+        }
+
+        /** The engine's clock (request ages and result times are on it). */
+        Clock clock() {
+            return clock;
+        }
+
+        KnownValues known() {
+            return known;
+        }
+
+        /** What ends the process after a JVM error in the engine (the session's {@link Shutdown}). */
+        void onFatal(Runnable endProcess) {
+            diagnostics.onFatal(endProcess);
+        }
+
+        /** Stops the engine's threads at once (the engine is shut down first). */
+        void stopThreads() {
+            for (ExecutorService pool : threads) {
+                pool.shutdownNow();
+            }
+        }
     }
 }

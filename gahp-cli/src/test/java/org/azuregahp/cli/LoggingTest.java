@@ -10,6 +10,22 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import java.time.Clock;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.azuregahp.domain.engine.EngineListener;
+import org.azuregahp.domain.result.Outcome;
+import org.azuregahp.domain.result.Result;
+import org.azuregahp.ports.Cloud;
+import org.azuregahp.ports.CloudAccount;
+import org.azuregahp.ports.DeletionSchedules;
+import org.azuregahp.ports.ScaleSets;
+import org.azuregahp.ports.SecretVaults;
+import org.azuregahp.ports.VirtualMachines;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -137,5 +153,122 @@ class LoggingTest {
         String problem = Logging.configure(settings("--log", notADirectory.resolve("gahp.log").toString()));
         assertThat(problem).contains("cannot open log file").contains("plain-file");
         assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    /** A cloud whose every operation throws what no adapter should: a bug. */
+    private static Cloud brokenCloud(RuntimeException bug) {
+        return ref -> new CloudAccount() {
+            @Override
+            public CompletionStage<Void> ping() {
+                throw bug;
+            }
+
+            @Override
+            public VirtualMachines virtualMachines() {
+                throw bug;
+            }
+
+            @Override
+            public ScaleSets scaleSets() {
+                throw bug;
+            }
+
+            @Override
+            public SecretVaults secretVaults() {
+                throw bug;
+            }
+
+            @Override
+            public DeletionSchedules deletionSchedules() {
+                throw bug;
+            }
+        };
+    }
+
+    @Test
+    void anUnexpectedExceptionInAnAdapterIsAnInternalErrorResultAndAWarningWithItsStackTrace(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("gahp.log");
+        Settings settings = settings("--log", file.toString());
+        Logging.configure(settings);
+        List<String> wire = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Wiring.Assembly parts = Wiring.assemble(settings, new BuildInfo("1.0.0", "Nov 27 2026"),
+                brokenCloud(new IllegalStateException("adapter bug")), Clock.systemUTC(), wire::add,
+                KnownValues.none());
+        BlockingQueue<Result> results = new LinkedBlockingQueue<>();
+        parts.engine().addListener(new EngineListener() {
+            @Override
+            public void completed(Result result) {
+                results.add(result);
+            }
+        });
+        try {
+            parts.engine().accept("AZURE_PING 7 NULL 00000000-0000-0000-0000-000000000001");
+            Result r = results.poll(60, TimeUnit.SECONDS);
+            assertThat(r).isNotNull();
+            assertThat(r.outcome()).isEqualTo(new Outcome.Failed("InternalError: IllegalStateException (an unexpected"
+                    + " failure in AZURE_PING; the GAHP log may say more)"));
+            String logged = Files.readString(file);
+            assertThat(logged).contains("WARN  ").contains("unexpected failure: AZURE_PING request 7")
+                    .contains("java.lang.IllegalStateException: adapter bug")
+                    .contains("at org.azuregahp.cli.LoggingTest");
+            assertThat(err.toString(StandardCharsets.UTF_8)).as("warnings reach stderr too")
+                    .contains("unexpected failure: AZURE_PING request 7").contains("adapter bug");
+            assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+            assertThat(wire).containsExactly("S");
+        } finally {
+            parts.engine().shutdown();
+            parts.stopThreads();
+        }
+    }
+
+    @Test
+    void aJvmErrorIsLoggedWithItsStackTraceAndEndsTheProcessWithoutAResult(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("gahp.log");
+        Settings settings = settings("--log", file.toString());
+        Logging.configure(settings);
+        Cloud outOfMemory = ref -> new CloudAccount() {
+            @Override
+            public CompletionStage<Void> ping() {
+                return CompletableFuture.failedFuture(new OutOfMemoryError("Java heap space"));
+            }
+
+            @Override
+            public VirtualMachines virtualMachines() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public ScaleSets scaleSets() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public SecretVaults secretVaults() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public DeletionSchedules deletionSchedules() {
+                throw new UnsupportedOperationException();
+            }
+        };
+        List<String> wire = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Wiring.Assembly parts = Wiring.assemble(settings, new BuildInfo("1.0.0", "Nov 27 2026"), outOfMemory,
+                Clock.systemUTC(), wire::add, KnownValues.none());
+        java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+        parts.onFatal(ended::countDown);
+        try {
+            parts.engine().accept("AZURE_PING 8 NULL 00000000-0000-0000-0000-000000000001");
+            assertThat(ended.await(60, TimeUnit.SECONDS)).as("the process is ended").isTrue();
+            assertThat(parts.engine().isShutdown()).isTrue();
+            assertThat(wire).as("no result, no R").containsExactly("S");
+            String logged = Files.readString(file);
+            assertThat(logged).contains("ERROR ").contains("fatal error in AZURE_PING request 8")
+                    .contains("java.lang.OutOfMemoryError: Java heap space");
+        } finally {
+            parts.engine().shutdown();
+            parts.stopThreads();
+        }
     }
 }

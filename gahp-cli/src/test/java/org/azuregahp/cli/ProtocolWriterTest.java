@@ -30,7 +30,7 @@ class ProtocolWriterTest {
         public void write(byte[] b, int off, int len) throws IOException {
             blocked.countDown();
             try {
-                release.await(10, TimeUnit.SECONDS);
+                release.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -48,10 +48,10 @@ class ProtocolWriterTest {
             CompletableFuture<Void> stuck = CompletableFuture.runAsync(() -> writer.writeLine("GAHP:R"));
             assertThat(pipe.blocked.await(5, TimeUnit.SECONDS)).isTrue();
 
-            long t0 = System.nanoTime();
-            CompletableFuture.runAsync(writer::close).get(3, TimeUnit.SECONDS);
-            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(2000);
-            assertThat(stuck).isNotDone();
+            // close returns while the write is still stuck (the pipe is only drained afterwards); the
+            // wait only guards against a hang
+            CompletableFuture.runAsync(writer::close).get(60, TimeUnit.SECONDS);
+            assertThat(stuck).as("the write is still stuck").isNotDone();
         } finally {
             pipe.release.countDown();
         }

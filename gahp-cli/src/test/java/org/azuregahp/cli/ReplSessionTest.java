@@ -10,10 +10,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.azuregahp.domain.command.CommandTable;
-import org.azuregahp.domain.engine.EngineConfig;
+import org.azuregahp.domain.engine.EngineListener;
 import org.azuregahp.domain.engine.GahpEngine;
+import org.azuregahp.domain.result.Outcome;
+import org.azuregahp.domain.result.Result;
 import org.azuregahp.fake.FakeCloud;
-import org.azuregahp.ports.LocalFiles;
+import org.azuregahp.ports.ScaleSetStatus;
+import org.azuregahp.ports.VmStatus;
 import org.jline.reader.Candidate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,13 +33,18 @@ class ReplSessionTest {
     @BeforeEach
     void setUp() {
         cloud = FakeCloud.builder().seed(1).build();
-        engine = new GahpEngine(EngineConfig.defaults(), cloud, LocalFiles.NONE, Clock.systemUTC(), line -> {
+        engine = GahpEngine.builder(cloud).output(line -> {
             wire.add(line);
             session.showEngineLine(line);
-        });
+        }).build();
         session = new ReplSession(engine, CommandTable.standard(), Clock.systemUTC(),
                 line -> screen.add(line.toString()), ReplSession.FAKE_SUBSCRIPTION);
-        engine.addResultListener(session::showResult);
+        engine.addListener(new EngineListener() {
+            @Override
+            public void completed(Result result) {
+                session.showResult(result);
+            }
+        });
     }
 
     @AfterEach
@@ -84,6 +92,25 @@ class ReplSessionTest {
     }
 
     @Test
+    void typedResultsAreShownForPeopleWithoutReadingTheWireFormat() throws Exception {
+        java.time.Instant now = java.time.Instant.now();
+        session.showResult(new Result("3", "AZURE_VM_LIST", new Outcome.VmList(List.of(
+                new VmStatus("web 1", List.of("ProvisioningState/succeeded", "PowerState/running")),
+                new VmStatus("web2", List.of()))), now));
+        assertThat(shown()).startsWith("\u2714 [3] AZURE_VM_LIST succeeded (").endsWith("): 2 VM(s)\n"
+                + "    web 1  ProvisioningState/succeeded,PowerState/running\n    web2  (no status)");
+        session.showResult(new Result("4", "AZURE_VMSS_LIST", new Outcome.ScaleSetList(List.of(
+                new ScaleSetStatus("pool", 3, List.of("PowerState/running")))), now));
+        assertThat(shown()).endsWith("): 1 scale set(s)\n    pool  nodes=3  PowerState/running");
+        session.showResult(new Result("5", "AZURE_VM_CREATE", new Outcome.CreatedVm("6f0c", null), now));
+        assertThat(shown()).endsWith(")\n    vmId 6f0c  public IP none");
+        session.showResult(new Result("6", "AZURE_VMSS_DELETE", Outcome.done(), now));
+        assertThat(shown()).startsWith("\u2714 [6] AZURE_VMSS_DELETE succeeded (").endsWith("s)");
+        session.showResult(new Result("7", "AZURE_PING", new Outcome.Failed("AuthenticationFailed: no token"), now));
+        assertThat(shown()).startsWith("\u2718 [7] AZURE_PING failed (").endsWith("): AuthenticationFailed: no token");
+    }
+
+    @Test
     void failuresAreShownWithTheirErrorText() throws Exception {
         session.handle("vm_delete nosuchvm");
         assertThat(shownContaining("failed")).contains("nosuchvm").contains("could not be found");
@@ -119,8 +146,7 @@ class ReplSessionTest {
     @Test
     void inflightListsRunningRequestsWithTheirAge() throws Exception {
         FakeCloud slow = FakeCloud.builder().latency(java.time.Duration.ofMinutes(1)).build();
-        GahpEngine slowEngine = new GahpEngine(EngineConfig.defaults(), slow, LocalFiles.NONE, Clock.systemUTC(),
-                line -> { });
+        GahpEngine slowEngine = GahpEngine.builder(slow).build();
         try {
             ReplSession s = new ReplSession(slowEngine, CommandTable.standard(), Clock.systemUTC(),
                     line -> screen.add(line.toString()), ReplSession.FAKE_SUBSCRIPTION);

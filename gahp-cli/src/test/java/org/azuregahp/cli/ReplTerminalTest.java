@@ -8,13 +8,11 @@ import java.io.PipedOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.azuregahp.ports.LocalFiles;
 import org.jline.terminal.impl.DumbTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,8 +28,7 @@ class ReplTerminalTest {
         DumbTerminal terminal = new DumbTerminal(in, screen);
         Settings settings = ((CommandLine.Run) CommandLine.parse(List.of("--cloud", "fake", "--fake-seed", "3"),
                 Map.of())).settings();
-        Repl repl = new Repl(settings, new BuildInfo("1.0.0", "Nov 27 2026"), Clock.systemUTC(), LocalFiles.NONE,
-                home);
+        Repl repl = new Repl(settings, new BuildInfo("1.0.0", "Nov 27 2026"), home);
         CompletableFuture<Integer> done = CompletableFuture.supplyAsync(() -> repl.run(terminal, Lifecycle.inProcess()));
 
         type(keyboard, "vm_create name=web1 location=westeurope image=linux-ubuntu-latest size=Standard_B1s"
@@ -56,13 +53,63 @@ class ReplTerminalTest {
         LineCollector screen = new LineCollector();
         DumbTerminal terminal = new DumbTerminal(in, screen);
         Settings settings = ((CommandLine.Run) CommandLine.parse(List.of("--cloud", "fake"), Map.of())).settings();
-        Repl repl = new Repl(settings, new BuildInfo("1.0.0", "Nov 27 2026"), Clock.systemUTC(), LocalFiles.NONE,
-                home);
+        Repl repl = new Repl(settings, new BuildInfo("1.0.0", "Nov 27 2026"), home);
         CompletableFuture<Integer> done = CompletableFuture.supplyAsync(() -> repl.run(terminal, Lifecycle.inProcess()));
         type(keyboard, "help");
         waitFor(screen, "inflight");
         keyboard.close();
         assertThat(done.get(10, TimeUnit.SECONDS)).isZero();
+    }
+
+    /**
+     * A service account's home that cannot be written: one note that history is off, instead of JLine's
+     * warning with a stack trace for every line typed; the shell works as before.
+     */
+    @Test
+    void anUnwritableHomeTurnsHistoryOffWithOneNote(@TempDir Path dir) throws Exception {
+        java.util.logging.Logger jline = java.util.logging.Logger.getLogger("org.jline");
+        List<java.util.logging.LogRecord> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    warnings.add(r);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        jline.addHandler(handler);
+        try (UnwritableDirectory home = new UnwritableDirectory(dir.resolve("home"))) {
+            PipedOutputStream keyboard = new PipedOutputStream();
+            PipedInputStream in = new PipedInputStream(keyboard, 1 << 16);
+            LineCollector screen = new LineCollector();
+            DumbTerminal terminal = new DumbTerminal(in, screen);
+            Settings settings = ((CommandLine.Run) CommandLine.parse(List.of("--cloud", "fake"), Map.of())).settings();
+            Repl repl = new Repl(settings, new BuildInfo("1.0.0", "Nov 27 2026"), home.path);
+            CompletableFuture<Integer> done = CompletableFuture.supplyAsync(() -> repl.run(terminal, Lifecycle.inProcess()));
+            type(keyboard, "AZURE_PING 2 NULL 00000000-0000-0000-0000-000000000001");
+            waitFor(screen, "[2] AZURE_PING succeeded");
+            type(keyboard, "AZURE_PING 3 NULL 00000000-0000-0000-0000-000000000001");
+            waitFor(screen, "[3] AZURE_PING succeeded");
+            type(keyboard, "quit");
+            assertThat(done.get(10, TimeUnit.SECONDS)).isZero();
+
+            String all = screen.everything();
+            assertThat(all.split("History is off", -1)).as("one note; screen:%n%s", all).hasSize(2);
+            assertThat(all).contains("History is off for this session: .azure_gahp_history in your home directory"
+                    + " cannot be written").doesNotContain("\tat ").doesNotContain("Exception:");
+            assertThat(warnings).as("JLine's own warnings").isEmpty();
+            assertThat(Files.exists(home.path.resolve(Repl.HISTORY_FILE))).isFalse();
+        } finally {
+            jline.removeHandler(handler);
+        }
     }
 
     private static void type(PipedOutputStream keyboard, String line) throws IOException {

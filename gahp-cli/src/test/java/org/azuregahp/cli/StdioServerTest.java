@@ -10,7 +10,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.azuregahp.domain.codec.GahpCodec;
-import org.azuregahp.ports.LocalFiles;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,8 +37,8 @@ class StdioServerTest {
         CommandLine.Outcome outcome = CommandLine.parse(List.of(args), Map.of());
         Settings settings = ((CommandLine.Run) outcome).settings();
         PipedInputStream in = new PipedInputStream(stdin, 1 << 16);
-        StdioServer s = new StdioServer(settings, new BuildInfo("1.0.0", "Nov 27 2026"), Clock.systemUTC(),
-                LocalFiles.NONE, new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        StdioServer s = new StdioServer(settings, new BuildInfo("1.0.0", "Nov 27 2026"),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8));
         Lifecycle lifecycle = new Lifecycle() {
             @Override
             public void afterBanner() {
@@ -144,8 +142,8 @@ class StdioServerTest {
     }
 
     @Test
-    void endOfInputWithWorkInFlightExitsPromptly() throws Exception {
-        start("--cloud", "fake", "--fake-latency", "1m");
+    void endOfInputWithWorkInFlightExitsWithoutWaitingForIt() throws Exception {
+        start("--cloud", "fake", "--fake-latency", "1h");
         stdout.next();
         StringBuilder many = new StringBuilder();
         for (int i = 2; i < 2002; i++) {
@@ -155,10 +153,10 @@ class StdioServerTest {
         for (int i = 0; i < 2000; i++) {
             expect("S");
         }
-        long t0 = System.nanoTime();
         stdin.close();
-        assertThat(server.get(5, TimeUnit.SECONDS)).isZero();
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(1000);
+        // Each ping takes an hour: a session that waited for them would not end here (the wait only
+        // guards against a hang; how fast the exit is, is measured in gahp-it's benchmarks).
+        assertThat(server.get(120, TimeUnit.SECONDS)).isZero();
         assertThat(stdout.poll(100)).isNull();
     }
 

@@ -255,4 +255,50 @@ class AzureWireMockLauncherTest {
         }
         return b.toString();
     }
+
+    /**
+     * {@code --cloud azure} and a request with credential {@code NULL} on a machine with no login at all
+     * (no AZURE_* variables, no Azure CLI, a home without caches, and an instance metadata service, on
+     * WireMock, that answers as Azure's does where no managed identity is assigned): the error says what
+     * was tried and what to do, and shows no secret. It used to say only "could not get an Azure token".
+     */
+    @Test
+    void withNoCredentialAtAllTheErrorSaysWhatWasTriedAndWhatToDo() throws Exception {
+        Path home = Files.createDirectories(tmp.resolve("empty-home"));
+        Path log = tmp.resolve("ambient.log");
+        com.github.tomakehurst.wiremock.WireMockServer imds = new com.github.tomakehurst.wiremock.WireMockServer(
+                com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().dynamicPort());
+        imds.start();
+        try {
+            imds.stubFor(get(urlPathMatching("/+metadata/identity/oauth2/token")).willReturn(AzureStandIn.json(400,
+                    "{\"error\":\"invalid_request\",\"error_description\":\"Identity not found\"}")));
+            java.util.Map<String, String> env = new java.util.HashMap<>();
+            for (String name : List.of("AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET",
+                    "AZURE_CLIENT_CERTIFICATE_PATH", "AZURE_FEDERATED_TOKEN_FILE", "AZURE_USERNAME", "IDENTITY_ENDPOINT",
+                    "IDENTITY_HEADER", "MSI_ENDPOINT", "MSI_SECRET", "IMDS_ENDPOINT", "AZURE_CONFIG_DIR")) {
+                env.put(name, null);
+            }
+            env.put("HOME", home.toString());
+            env.put("PATH", "/usr/bin:/bin");
+            env.put("AZURE_POD_IDENTITY_AUTHORITY_HOST", "http://localhost:" + imds.port());
+            try (GahpProcess gahp = GahpProcess.start(env, "--cloud", "azure", "--log", log.toString(),
+                    "--log-level", "debug")) {
+                GahpSession s = new GahpSession(gahp);
+                s.handshake();
+                List<String> result = run(s, "AZURE_PING 2 NULL " + SUB);
+                assertThat(result).hasSize(2);
+                assertThat(result.get(1)).startsWith("AuthenticationFailed: could not get an Azure token for this"
+                        + " machine's own login (credential NULL): tried the environment variables AZURE_CLIENT_ID,"
+                        + " AZURE_TENANT_ID and AZURE_CLIENT_SECRET (none is set), workload identity, a managed identity"
+                        + " and the Azure CLI's login (az login)")
+                        .contains("name a credential file on the request").contains("az login as that user");
+                assertThat(imds.getAllServeEvents()).as("the managed identity was asked for").isNotEmpty();
+                gahp.closeStdin();
+                assertThat(gahp.waitFor(Duration.ofSeconds(20))).isTrue();
+                LauncherTestSupport.assertNoStackTraces(gahp.stderr());
+            }
+        } finally {
+            imds.stop();
+        }
+    }
 }

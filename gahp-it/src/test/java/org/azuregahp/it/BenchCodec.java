@@ -10,7 +10,9 @@ import org.azuregahp.domain.codec.GahpCodec;
 import org.azuregahp.domain.codec.LineFramer;
 import org.azuregahp.domain.command.CommandParser;
 import org.azuregahp.domain.command.ParseOutcome;
-import org.azuregahp.domain.engine.ResultEncoder;
+import org.azuregahp.domain.result.Outcome;
+import org.azuregahp.domain.result.ResultEncoder;
+import org.azuregahp.ports.VmStatus;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -34,7 +36,8 @@ public class BenchCodec {
     String pingLine;
     byte[] chunk;
     CommandParser parser;
-    List<String> listFields;
+    Outcome.CreatedVm created;
+    Outcome.VmList list500;
     String errorText;
 
     @Setup
@@ -49,12 +52,12 @@ public class BenchCodec {
         }
         chunk = b.toString().getBytes(StandardCharsets.UTF_8);
         parser = new CommandParser(Clock.systemUTC());
-        listFields = new ArrayList<>();
-        listFields.add("500");
+        created = new Outcome.CreatedVm("629bc222-9cef-494d-bc1e-932efb9a0f58", "203.0.113.5");
+        List<VmStatus> vms = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
-            listFields.add("condorc" + i + "p0");
-            listFields.add("ProvisioningState/succeeded,PowerState/running");
+            vms.add(new VmStatus("condorc" + i + "p0", List.of("ProvisioningState/succeeded", "PowerState/running")));
         }
+        list500 = new Outcome.VmList(vms);
         errorText = "InternalServerError: An internal execution error occurred.\r\nPlease retry later. C:\\path";
     }
 
@@ -81,7 +84,7 @@ public class BenchCodec {
 
     @Benchmark
     public String encodeCreateResult() {
-        return ResultEncoder.success("1234", List.of("629bc222-9cef-494d-bc1e-932efb9a0f58", "203.0.113.5"));
+        return ResultEncoder.encode("1234", created);
     }
 
     @Benchmark
@@ -92,6 +95,6 @@ public class BenchCodec {
     /** A list result of 500 VMs (about 30 KB). */
     @Benchmark
     public String encodeList500() {
-        return ResultEncoder.success("1234", listFields);
+        return ResultEncoder.encode("1234", list500);
     }
 }

@@ -62,9 +62,9 @@ class ConcurrencyTest {
                 assertThat(r).hasSize(4);
                 assertThat(r.get(1)).isEqualTo("NULL");
             });
-            // The target is 2.5 s on an idle machine; CI shares two cores, so allow slack here
-            // and report the precise figure from the benchmark.
-            assertThat(took).isLessThan(Duration.ofSeconds(8));
+            // The target is 2.5 s (BenchLauncherTest reports the figure); CI shares two cores, so it allows
+            // five times that. One at a time they would take 2,000 s.
+            assertThat(took).isLessThan(Duration.ofMillis(12_500));
             assertThat(maxThreads[0]).isLessThanOrEqualTo(64);
         }
     }

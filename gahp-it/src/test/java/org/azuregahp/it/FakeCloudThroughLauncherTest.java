@@ -34,7 +34,7 @@ class FakeCloudThroughLauncherTest {
     }
 
     static JsonNode groups(Path state) throws Exception {
-        JsonNode doc = new ObjectMapper().readTree(Files.readString(state));
+        JsonNode doc = LauncherTestSupport.readState(state);
         com.fasterxml.jackson.databind.node.ArrayNode out = new ObjectMapper().createArrayNode();
         for (JsonNode g : doc.path("resourceGroups")) {
             if (g.path("subscription").asText().equals(SUB)) {

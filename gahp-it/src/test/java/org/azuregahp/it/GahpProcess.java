@@ -55,13 +55,27 @@ final class GahpProcess implements AutoCloseable {
     }
 
     static GahpProcess start(Map<String, String> env, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
+        return startUnder(List.of(), env, args);
+    }
+
+    /**
+     * Starts the launcher through {@code wrapper} (a command that runs the rest of its arguments in
+     * the same process, e.g. {@code prlimit --fsize=N}), so {@link #pid} is still the server's.
+     */
+    static GahpProcess startUnder(List<String> wrapper, Map<String, String> env, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(wrapper);
         cmd.add(launcher().toString());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         // Like the gridmanager: no AZURE_GAHP_* from the developer's shell leaks into the test.
         pb.environment().keySet().removeIf(k -> k.startsWith("AZURE_GAHP_"));
-        pb.environment().putAll(env);
+        env.forEach((k, v) -> {
+            if (v == null) {
+                pb.environment().remove(k); // a null value unsets the variable
+            } else {
+                pb.environment().put(k, v);
+            }
+        });
         return new GahpProcess(pb.start());
     }
 

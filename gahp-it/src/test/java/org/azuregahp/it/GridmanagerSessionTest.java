@@ -100,7 +100,7 @@ class GridmanagerSessionTest {
             assertThat(gahp.exitValue()).isZero();
             assertThat(gahp.stderr()).doesNotContain("canary-client-secret-Zq81").doesNotContain("Exception");
             assertThat(String.join("\n", gahp.allStdout())).doesNotContain("canary-client-secret-Zq81");
-            assertThat(Files.readString(state)).doesNotContain("condorc1p0");
+            assertThat(LauncherTestSupport.readState(state).toString()).doesNotContain("condorc1p0");
         }
     }
 
@@ -152,11 +152,11 @@ class GridmanagerSessionTest {
                 assertThat(s.command("AZURE_VM_CREATE " + (i + 2) + " NULL " + SUB + " name=vm" + i
                         + " location=westeurope image=linux-ubuntu-latest size=Standard_B1s")).containsExactly("S");
             }
-            long t0 = System.nanoTime();
             gahp.process().destroy(); // SIGTERM
-            assertThat(gahp.waitFor(Duration.ofSeconds(3))).isTrue();
+            // Target one second; five times that for a loaded CI (the creates take 30 s each, so an exit
+            // that waited for them would not make it).
+            assertThat(gahp.waitFor(Duration.ofSeconds(5))).as("exited within 5 s of SIGTERM").isTrue();
             assertThat(gahp.exitValue()).isZero();
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
             assertThat(gahp.stderr()).doesNotContain("Exception");
         }
     }

@@ -42,7 +42,7 @@ class ScaleSetLifecycleTest {
     }
 
     static List<String> groupNames(Path state) throws Exception {
-        JsonNode doc = new ObjectMapper().readTree(Files.readString(state));
+        JsonNode doc = LauncherTestSupport.readState(state);
         List<String> names = new ArrayList<>();
         for (JsonNode g : doc.path("resourceGroups")) {
             names.add(g.path("name").asText());
@@ -99,7 +99,7 @@ class ScaleSetLifecycleTest {
             assertThat(gahp.waitFor(Duration.ofSeconds(5))).isTrue();
             assertThat(gahp.exitValue()).isZero();
             assertThat(groupNames(state)).containsExactly("vaults");
-            String all = String.join("\n", gahp.allStdout()) + gahp.stderr() + Files.readString(state);
+            String all = String.join("\n", gahp.allStdout()) + gahp.stderr() + LauncherTestSupport.stateText(state);
             assertThat(all).doesNotContain(SECRET_VALUE);
         }
     }
@@ -165,7 +165,7 @@ class ScaleSetLifecycleTest {
             assertThat(run(s, "AZURE_VMSS_DELETE 3" + H + " pool4")).containsExactly("3", "NULL");
             gahp.closeStdin();
             assertThat(gahp.waitFor(Duration.ofSeconds(5))).isTrue();
-            doc = new ObjectMapper().readTree(Files.readString(state));
+            doc = LauncherTestSupport.readState(state);
             assertThat(doc.path("deletionSchedules").toString()).doesNotContain("pool4");
             assertThat(groupNames(state)).isEmpty();
         }
@@ -195,7 +195,7 @@ class ScaleSetLifecycleTest {
             gahp.closeStdin();
             assertThat(gahp.waitFor(Duration.ofSeconds(5))).isTrue();
             assertThat(groupNames(state)).isEmpty();
-            assertThat(new ObjectMapper().readTree(Files.readString(state)).path("deletionSchedules").size()).isZero();
+            assertThat(LauncherTestSupport.readState(state).path("deletionSchedules").size()).isZero();
         }
     }
 }

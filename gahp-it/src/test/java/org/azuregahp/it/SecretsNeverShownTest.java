@@ -122,7 +122,7 @@ class SecretsNeverShownTest {
             String stdout = String.join("\n", gahp.allStdout());
             String stderr = gahp.stderr();
             String logText = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
-            String stateText = Files.readString(state, StandardCharsets.UTF_8);
+            String stateText = LauncherTestSupport.stateText(state);
             assertThat(stateText).as("state file keeps the vault").contains("poolvault");
             for (String canary : canaries) {
                 assertThat(stdout).as("stdout").doesNotContain(canary);
@@ -131,6 +131,42 @@ class SecretsNeverShownTest {
                 assertThat(stateText).as("state file").doesNotContain(canary);
             }
             LauncherTestSupport.assertNoStackTraces(stderr);
+        }
+    }
+
+    /**
+     * A secret pasted where a key belongs in the text form ({@code CANARY-7f3a=} on a line) was echoed,
+     * lower-cased, in the error result and the debug log. Nothing from the file may appear, in any case.
+     */
+    @org.junit.jupiter.api.Test
+    void aSecretInTheKeyPositionOfATextCredentialFileIsNeverEchoed() throws Exception {
+        String canary = "CANARY-" + HexFormat.of().formatHex(new byte[] {0x7f, 0x3a, 0x11, 0x5c});
+        Path keyOnly = write("key-only.txt", "client_id 11111111-1111-1111-1111-111111111111\ntenant_id 2222\n"
+                + canary + "=\nsecret x\n");
+        Path keyColon = write("key-colon.txt", "client_id a\n" + canary + ":\n");
+        Path bare = write("bare.txt", "client_id a\n" + canary + "\n");
+        Path asSetting = write("setting.txt", "client_id a\ntenant_id b\nsecret x\n" + canary + "=" + canary + "\n");
+        Path log = dir.resolve("canary.log");
+        try (GahpProcess gahp = GahpProcess.start("--cloud", "fake", "--log", log.toString(), "--log-level", "debug")) {
+            GahpSession s = new GahpSession(gahp);
+            s.handshake();
+            List<Path> files = List.of(keyOnly, keyColon, bare, asSetting);
+            List<String> lines = new ArrayList<>();
+            for (int i = 0; i < files.size(); i++) {
+                lines.add("AZURE_PING " + (i + 2) + " " + files.get(i) + " " + SUB);
+            }
+            LauncherTestSupport.sendAllAccepted(s, lines);
+            Map<String, List<String>> results = LauncherTestSupport.resultsById(s, lines.size(), Duration.ofSeconds(20));
+            assertThat(results.get("2").get(1)).isEqualTo("CredentialFileError: credential file " + keyOnly
+                    + " line 3 has no value");
+            assertThat(results.get("3").get(1)).contains(keyColon.toString()).contains("line 2");
+            assertThat(results.get("4").get(1)).contains(bare.toString()).contains("line 2");
+            assertThat(results.get("5")).containsExactly("5", "NULL");
+            gahp.closeStdin();
+            assertThat(gahp.waitFor(Duration.ofSeconds(10))).isTrue();
+            String everything = String.join("\n", gahp.allStdout()) + gahp.stderr()
+                    + Files.readString(log, StandardCharsets.UTF_8);
+            assertThat(everything).doesNotContainIgnoringCase(canary).doesNotContainIgnoringCase(canary.substring(7));
         }
     }
 

@@ -47,7 +47,8 @@ class ShutdownUnderLoadTest {
             long tookMs = (System.nanoTime() - t0) / 1_000_000;
             System.out.printf("shutdown by %s with %,d in flight: exit after %d ms%n", how, IN_FLIGHT, tookMs);
             assertThat(exited).as("%s: exited within 10 s; stderr:%n%s", how, gahp.stderr()).isTrue();
-            assertThat(tookMs).as("%s: ms from signal to exit (target 1000)", how).isLessThan(2000);
+            // Target 1000 ms (BenchShutdownTest measures it); CI allows five times that on a loaded machine.
+            assertThat(tookMs).as("%s: ms from signal to exit (target 1000)", how).isLessThan(5000);
             assertThat(gahp.exitValue()).as("%s: exit status; stderr:%n%s", how, gahp.stderr()).isZero();
             if (how.equals("QUIT")) {
                 List<String> out = gahp.allStdout();

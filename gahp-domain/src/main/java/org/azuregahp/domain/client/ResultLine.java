@@ -4,6 +4,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.azuregahp.domain.codec.GahpCodec;
+import org.azuregahp.domain.command.CommandInfo;
+import org.azuregahp.domain.command.CommandTable;
+import org.azuregahp.domain.result.Outcome;
+import org.azuregahp.domain.result.ResultEncoder;
+import org.azuregahp.domain.result.ResultShape;
 
 /**
  * One result line: {@code <requestId> NULL [fields...]} on success or {@code <requestId> <error>}.
@@ -33,7 +38,29 @@ public record ResultLine(String requestId, String status, List<String> fields) {
     }
 
     public boolean success() {
-        return status.equals("NULL");
+        return ResultEncoder.isSuccess(status);
+    }
+
+    /**
+     * The typed outcome, reading the fields as a result whose success has {@code shape}.
+     *
+     * @throws IllegalArgumentException when the fields do not have the shape's count or form
+     */
+    public Outcome outcome(ResultShape shape) {
+        return ResultEncoder.decode(shape, status, fields);
+    }
+
+    /**
+     * The typed outcome of a result of {@code command} (a cloud request's name, any case), e.g.
+     * {@code ResultLine.parse(line).outcome("AZURE_VM_LIST")} is an {@link Outcome.VmList} or an
+     * {@link Outcome.Failed}.
+     *
+     * @throws IllegalArgumentException for an unknown command or a malformed result
+     */
+    public Outcome outcome(String command) {
+        ResultShape shape = CommandTable.standard().find(command).map(CommandInfo::resultShape)
+                .orElseThrow(() -> new IllegalArgumentException("not a cloud request: " + command));
+        return outcome(shape);
     }
 
     /** The error text, empty on success. */

@@ -86,6 +86,25 @@ public final class GahpCodec {
         return b.toString();
     }
 
+    /** The UTF-8 length of {@code s} without encoding it (a lone surrogate counts 3, an upper bound). */
+    public static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+
     /** {@link #join(List)} for varargs. */
     public static String join(String... args) {
         return join(java.util.Arrays.asList(args));

@@ -1,5 +1,10 @@
 package org.azuregahp.domain.codec;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,8 +18,11 @@ import java.util.Optional;
  * So each request line gets its own return line whatever it holds: a line ending in a lone backslash
  * (a truncated escape) never swallows the next request. (The protocol would let an argument carry an
  * escaped line break; HTCondor's gridmanager never sends one, and a reader that waited for more input
- * after a stray backslash would stall the whole session.) Bytes are decoded as UTF-8
- * leniently (malformed input becomes U+FFFD; this never throws). A line longer than
+ * after a stray backslash would stall the whole session.) Bytes are decoded as UTF-8 and nothing is
+ * lost: each byte that is not part of valid UTF-8 becomes one lone surrogate, U+DC80..U+DCFF for
+ * bytes 0x80..0xFF (as Python's {@code surrogateescape}), which no valid input decodes to, so a
+ * reader can tell exactly which text held bad bytes (the engine refuses such a request id and reads
+ * such values as U+FFFD). This never throws. A line longer than
  * {@code maxLineBytes} (not counting CR and LF) is not buffered beyond the limit: it is reported
  * once, as {@link FramedLine#oversized(long)}, when its LF arrives (or at {@link #finish()}).
  * Not thread-safe: one reader feeds it.
@@ -25,6 +33,8 @@ public final class LineFramer {
     public static final int DEFAULT_MAX_LINE_BYTES = 1 << 20;
 
     private final int maxLineBytes;
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
     private byte[] buf = new byte[256];
     /** Bytes kept in {@link #buf}; at most {@code maxLineBytes + 1} (room for a CR). */
     private int kept;
@@ -106,7 +116,7 @@ public final class LineFramer {
         if (overflow || content > maxLineBytes) {
             line = FramedLine.oversized(content);
         } else {
-            line = FramedLine.of(new String(buf, 0, (int) content, StandardCharsets.UTF_8), content);
+            line = FramedLine.of(decode(buf, (int) content), content);
         }
         kept = 0;
         seen = 0;
@@ -116,5 +126,33 @@ public final class LineFramer {
             buf = new byte[256];
         }
         return line;
+    }
+
+    /** UTF-8, each bad byte kept as a lone surrogate (U+DC00 + the byte). */
+    private String decode(byte[] bytes, int len) {
+        int ascii = 0;
+        while (ascii < len && bytes[ascii] >= 0) {
+            ascii++;
+        }
+        if (ascii == len) {
+            return new String(bytes, 0, len, StandardCharsets.ISO_8859_1);
+        }
+        // At most one char per byte: a bad byte is one char, a valid sequence of n bytes at most n chars.
+        CharBuffer out = CharBuffer.allocate(len);
+        ByteBuffer in = ByteBuffer.wrap(bytes, 0, len);
+        utf8.reset();
+        while (true) {
+            CoderResult r = utf8.decode(in, out, true);
+            if (r.isError()) {
+                for (int i = 0; i < r.length(); i++) {
+                    out.put((char) (0xDC00 | (in.get() & 0xFF)));
+                }
+            } else {
+                utf8.flush(out);
+                break;
+            }
+        }
+        out.flip();
+        return out.toString();
     }
 }

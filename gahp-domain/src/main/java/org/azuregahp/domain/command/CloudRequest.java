@@ -37,11 +37,6 @@ public sealed interface CloudRequest extends Command {
         public Ping {
             header(requestId, subscription);
         }
-
-        @Override
-        public String name() {
-            return "AZURE_PING";
-        }
     }
 
     record VmCreate(String requestId, String credentialFile, String subscription, MachineRequest machine)
@@ -49,11 +44,6 @@ public sealed interface CloudRequest extends Command {
         public VmCreate {
             header(requestId, subscription);
             Objects.requireNonNull(machine, "machine");
-        }
-
-        @Override
-        public String name() {
-            return "AZURE_VM_CREATE";
         }
     }
 
@@ -63,11 +53,6 @@ public sealed interface CloudRequest extends Command {
             header(requestId, subscription);
             Objects.requireNonNull(vm, "vm");
         }
-
-        @Override
-        public String name() {
-            return "AZURE_VM_DELETE";
-        }
     }
 
     record VmList(String requestId, String credentialFile, String subscription, VmQuery query)
@@ -75,11 +60,6 @@ public sealed interface CloudRequest extends Command {
         public VmList {
             header(requestId, subscription);
             Objects.requireNonNull(query, "query");
-        }
-
-        @Override
-        public String name() {
-            return "AZURE_VM_LIST";
         }
     }
 
@@ -98,11 +78,6 @@ public sealed interface CloudRequest extends Command {
                         "nodecount must be between 0 and " + CommandParser.MAX_NODE_COUNT);
             }
         }
-
-        @Override
-        public String name() {
-            return "AZURE_VMSS_CREATE";
-        }
     }
 
     record VmssDelete(String requestId, String credentialFile, String subscription, ResourceRef scaleSet)
@@ -110,11 +85,6 @@ public sealed interface CloudRequest extends Command {
         public VmssDelete {
             header(requestId, subscription);
             Objects.requireNonNull(scaleSet, "scaleSet");
-        }
-
-        @Override
-        public String name() {
-            return "AZURE_VMSS_DELETE";
         }
     }
 
@@ -124,11 +94,6 @@ public sealed interface CloudRequest extends Command {
             header(requestId, subscription);
             Objects.requireNonNull(scaleSet, "scaleSet");
         }
-
-        @Override
-        public String name() {
-            return "AZURE_VMSS_START";
-        }
     }
 
     record VmssStop(String requestId, String credentialFile, String subscription, ResourceRef scaleSet)
@@ -137,11 +102,6 @@ public sealed interface CloudRequest extends Command {
             header(requestId, subscription);
             Objects.requireNonNull(scaleSet, "scaleSet");
         }
-
-        @Override
-        public String name() {
-            return "AZURE_VMSS_STOP";
-        }
     }
 
     record VmssRestart(String requestId, String credentialFile, String subscription, ResourceRef scaleSet)
@@ -149,11 +109,6 @@ public sealed interface CloudRequest extends Command {
         public VmssRestart {
             header(requestId, subscription);
             Objects.requireNonNull(scaleSet, "scaleSet");
-        }
-
-        @Override
-        public String name() {
-            return "AZURE_VMSS_RESTART";
         }
     }
 
@@ -167,11 +122,6 @@ public sealed interface CloudRequest extends Command {
                         "nodecount must be between 0 and " + CommandParser.MAX_NODE_COUNT);
             }
         }
-
-        @Override
-        public String name() {
-            return "AZURE_VMSS_SCALE";
-        }
     }
 
     /** @param scaleSetName the one scale set to list, or null for all */
@@ -180,11 +130,6 @@ public sealed interface CloudRequest extends Command {
         public VmssList {
             header(requestId, subscription);
         }
-
-        @Override
-        public String name() {
-            return "AZURE_VMSS_LIST";
-        }
     }
 
     record KeyvaultCreate(String requestId, String credentialFile, String subscription, VaultSpec vault)
@@ -192,11 +137,6 @@ public sealed interface CloudRequest extends Command {
         public KeyvaultCreate {
             header(requestId, subscription);
             Objects.requireNonNull(vault, "vault");
-        }
-
-        @Override
-        public String name() {
-            return "AZURE_KEYVAULT_CREATE";
         }
     }
 }

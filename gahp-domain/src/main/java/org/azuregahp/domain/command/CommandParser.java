@@ -12,10 +12,12 @@ import java.util.Objects;
  *       (see {@link CommandTable#minArgs}) or an empty request id;</li>
  *   <li>{@link ParseOutcome.Invalid} ({@code S}, then an error result) for a cloud request whose
  *       values are bad: unknown or repeated key, missing required key, bad image, number, date...;</li>
- *   <li>{@link ParseOutcome.Parsed} otherwise. Extra arguments to session commands are ignored.</li>
+ *   <li>{@link ParseOutcome.CloudCall} or {@link ParseOutcome.SessionCall} otherwise: the command bound
+ *       to its row's handler or action. Extra arguments to session commands are ignored.</li>
  * </ul>
  * Key names are case-insensitive; a value is everything after the first {@code =}; an empty value
- * means "not given". Schedules are checked against the injected clock.
+ * means "not given". Schedules are checked against the injected clock. An unexpected exception
+ * (a bug) is answered as bad input, and kept in the outcome's {@code cause} for the log.
  */
 public final class CommandParser {
 
@@ -43,25 +45,27 @@ public final class CommandParser {
         if (args == null || args.isEmpty() || args.get(0).isEmpty()) {
             return new ParseOutcome.Rejected("empty command");
         }
-        var entry = table.entry(args.get(0));
-        if (entry.isEmpty()) {
+        var found = table.row(args.get(0));
+        if (found.isEmpty()) {
             return new ParseOutcome.Rejected("unknown command");
         }
-        var e = entry.get();
-        if (args.size() < e.minArgs()) {
-            return new ParseOutcome.Rejected("too few arguments; usage: " + e.info().usage());
+        CommandTable.Row row = found.get();
+        CommandInfo info = row.info;
+        if (args.size() < row.minArgs) {
+            return new ParseOutcome.Rejected("too few arguments; usage: " + info.usage());
         }
-        if (e.info().cloudRequest() && args.get(1).isEmpty()) {
+        if (info.cloudRequest() && args.get(1).isEmpty()) {
             return new ParseOutcome.Rejected("empty request id");
         }
         try {
-            return e.syntax().parse(args, clock);
+            return row.parse(args, clock);
         } catch (RuntimeException ex) {
-            if (e.info().cloudRequest()) {
-                return new ParseOutcome.Invalid(args.get(1),
-                        "InvalidParameter: the arguments could not be parsed", e.info().name());
+            // A bug, not bad input: answered like bad input, with the cause kept for the log.
+            if (info.cloudRequest()) {
+                return new ParseOutcome.Invalid(args.get(1), "InvalidParameter: the arguments could not be parsed",
+                        info.name(), ex);
             }
-            return new ParseOutcome.Rejected("the arguments could not be parsed");
+            return new ParseOutcome.Rejected("the arguments could not be parsed", ex);
         }
     }
 

@@ -6,28 +6,15 @@ import java.util.Objects;
 public sealed interface SessionCommand extends Command {
 
     record Version() implements SessionCommand {
-        @Override
-        public String name() {
-            return "VERSION";
-        }
     }
 
     record Commands() implements SessionCommand {
-        @Override
-        public String name() {
-            return "COMMANDS";
-        }
     }
 
     /** The caller's version text, e.g. {@code $CondorVersion: 25.14.0 ... $}. */
     record CondorVersion(String callerVersion) implements SessionCommand {
         public CondorVersion {
             Objects.requireNonNull(callerVersion, "callerVersion");
-        }
-
-        @Override
-        public String name() {
-            return "CONDOR_VERSION";
         }
     }
 
@@ -36,45 +23,20 @@ public sealed interface SessionCommand extends Command {
         public ResponsePrefix {
             Objects.requireNonNull(prefix, "prefix");
         }
-
-        @Override
-        public String name() {
-            return "RESPONSE_PREFIX";
-        }
     }
 
     record AsyncModeOn() implements SessionCommand {
-        @Override
-        public String name() {
-            return "ASYNC_MODE_ON";
-        }
     }
 
     record AsyncModeOff() implements SessionCommand {
-        @Override
-        public String name() {
-            return "ASYNC_MODE_OFF";
-        }
     }
 
     record Results() implements SessionCommand {
-        @Override
-        public String name() {
-            return "RESULTS";
-        }
     }
 
     record Quit() implements SessionCommand {
-        @Override
-        public String name() {
-            return "QUIT";
-        }
     }
 
     record Statistics() implements SessionCommand {
-        @Override
-        public String name() {
-            return "STATISTICS";
-        }
     }
 }

@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.azuregahp.domain.command.CommandTable.Header;
 import org.azuregahp.ports.AdminCredential;
-import org.azuregahp.ports.CloudException;
 import org.azuregahp.ports.ImageRef;
 import org.azuregahp.ports.NetworkRef;
 import org.azuregahp.ports.OsType;
@@ -28,7 +28,10 @@ import org.azuregahp.ports.VaultSecretRef;
 import org.azuregahp.ports.VaultSpec;
 import org.azuregahp.ports.VmQuery;
 
-/** The argument syntax of every command; {@link CommandTable} refers to these. */
+/**
+ * The argument syntax of every cloud request (the arguments after the subscription); the
+ * {@link CommandTable} rows refer to these. A bad value throws {@link Bad}.
+ */
 final class Syntaxes {
 
     static final List<String> VM_CREATE_KEYS = List.of("name", "location", "image", "size", "dataDisks",
@@ -59,160 +62,115 @@ final class Syntaxes {
         }
     }
 
-    record Header(String id, String cred, String sub) {
-    }
-
-    interface Body {
-        Command make(Header h, List<String> rest, Clock clock);
-    }
-
-    private static ParseOutcome cloud(List<String> a, Clock clock, Body body) {
-        String name = a.get(0).toUpperCase(Locale.ROOT);
-        String id = a.get(1);
-        try {
-            String cred = a.get(2);
-            if (cred.isEmpty()) {
-                throw new Bad("the credential file argument is empty (use NULL for the ambient login)");
-            }
-            String sub = a.get(3);
-            if (sub.isEmpty()) {
-                throw new Bad("the subscription argument is empty");
-            }
-            Header h = new Header(id, "NULL".equals(cred) ? null : cred, sub);
-            return new ParseOutcome.Parsed(body.make(h, a.subList(4, a.size()), clock));
-        } catch (Bad | IllegalArgumentException e) {
-            return new ParseOutcome.Invalid(id, CloudException.INVALID_PARAMETER + ": " + e.getMessage(), name);
-        } catch (NullPointerException e) {
-            return new ParseOutcome.Invalid(id, CloudException.INVALID_PARAMETER + ": a required value is missing",
-                    name);
-        }
-    }
-
     // ---- the commands -------------------------------------------------------------------------------------
 
-    static ParseOutcome ping(List<String> a, Clock clock) {
-        return cloud(a, clock, (h, rest, c) -> {
-            noMore(rest, 0, "no arguments after the subscription");
-            return new CloudRequest.Ping(h.id(), h.cred(), h.sub());
-        });
+    static CloudRequest.Ping ping(Header h, List<String> rest, Clock clock) {
+        noMore(rest, 0, "no arguments after the subscription");
+        return new CloudRequest.Ping(h.id(), h.cred(), h.sub());
     }
 
-    static ParseOutcome vmCreate(List<String> a, Clock clock) {
-        return cloud(a, clock, (h, rest, c) -> {
-            KeyValues kv = KeyValues.parse(rest, VM_CREATE_KEYS, Set.of());
-            return new CloudRequest.VmCreate(h.id(), h.cred(), h.sub(), machine(kv));
-        });
+    static CloudRequest.VmCreate vmCreate(Header h, List<String> rest, Clock clock) {
+        KeyValues kv = KeyValues.parse(rest, VM_CREATE_KEYS, Set.of());
+        return new CloudRequest.VmCreate(h.id(), h.cred(), h.sub(), machine(kv));
     }
 
-    static ParseOutcome vmDelete(List<String> a, Clock clock) {
-        return cloud(a, clock, (h, rest, c) -> new CloudRequest.VmDelete(h.id(), h.cred(), h.sub(), ref(rest)));
+    static CloudRequest.VmDelete vmDelete(Header h, List<String> rest, Clock clock) {
+        return new CloudRequest.VmDelete(h.id(), h.cred(), h.sub(), ref(rest));
     }
 
-    static ParseOutcome vmList(List<String> a, Clock clock) {
-        return cloud(a, clock, (h, rest, c) -> {
-            noMore(rest, 1, "at most one argument: <name> or <tag>=[<value>]");
-            VmQuery q = VmQuery.all();
-            if (rest.size() == 1 && !rest.get(0).isEmpty()) {
-                String arg = rest.get(0);
-                int eq = arg.indexOf('=');
-                if (eq < 0) {
-                    q = new VmQuery.ByName(arg);
-                } else {
-                    String tag = arg.substring(0, eq);
-                    String value = arg.substring(eq + 1);
-                    if (tag.isEmpty()) {
-                        throw new Bad("a tag filter needs a tag name before '='");
-                    }
-                    q = new VmQuery.ByTag(tag, value.isEmpty() ? null : value);
+    static CloudRequest.VmList vmList(Header h, List<String> rest, Clock clock) {
+        noMore(rest, 1, "at most one argument: <name> or <tag>=[<value>]");
+        VmQuery q = VmQuery.all();
+        if (rest.size() == 1 && !rest.get(0).isEmpty()) {
+            String arg = rest.get(0);
+            int eq = arg.indexOf('=');
+            if (eq < 0) {
+                q = new VmQuery.ByName(arg);
+            } else {
+                String tag = arg.substring(0, eq);
+                String value = arg.substring(eq + 1);
+                if (tag.isEmpty()) {
+                    throw new Bad("a tag filter needs a tag name before '='");
                 }
+                q = new VmQuery.ByTag(tag, value.isEmpty() ? null : value);
             }
-            return new CloudRequest.VmList(h.id(), h.cred(), h.sub(), q);
-        });
+        }
+        return new CloudRequest.VmList(h.id(), h.cred(), h.sub(), q);
     }
 
-    static ParseOutcome vmssCreate(List<String> a, Clock clock) {
-        return cloud(a, clock, (h, rest, c) -> {
-            KeyValues kv = KeyValues.parse(rest, VMSS_CREATE_KEYS, Set.of("deletionjob"));
-            MachineRequest m = machine(kv);
-            int nodes = kv.has("nodecount") ? nodeCount(kv.get("nodecount")) : 1;
-            VaultSecretRef secret = vault(kv);
-            Instant at = deletion(kv, c);
-            return new CloudRequest.VmssCreate(h.id(), h.cred(), h.sub(), m, nodes, secret, at);
-        });
+    static CloudRequest.VmssCreate vmssCreate(Header h, List<String> rest, Clock clock) {
+        KeyValues kv = KeyValues.parse(rest, VMSS_CREATE_KEYS, Set.of("deletionjob"));
+        MachineRequest m = machine(kv);
+        int nodes = kv.has("nodecount") ? nodeCount(kv.get("nodecount")) : 1;
+        VaultSecretRef secret = vault(kv);
+        Instant at = deletion(kv, clock);
+        return new CloudRequest.VmssCreate(h.id(), h.cred(), h.sub(), m, nodes, secret, at);
     }
 
-    static ParseOutcome vmssDelete(List<String> a, Clock clock) {
-        return cloud(a, clock, (h, rest, c) -> new CloudRequest.VmssDelete(h.id(), h.cred(), h.sub(), ref(rest)));
+    static CloudRequest.VmssDelete vmssDelete(Header h, List<String> rest, Clock clock) {
+        return new CloudRequest.VmssDelete(h.id(), h.cred(), h.sub(), ref(rest));
     }
 
-    static ParseOutcome vmssStart(List<String> a, Clock clock) {
-        return cloud(a, clock, (h, rest, c) -> new CloudRequest.VmssStart(h.id(), h.cred(), h.sub(), ref(rest)));
+    static CloudRequest.VmssStart vmssStart(Header h, List<String> rest, Clock clock) {
+        return new CloudRequest.VmssStart(h.id(), h.cred(), h.sub(), ref(rest));
     }
 
-    static ParseOutcome vmssStop(List<String> a, Clock clock) {
-        return cloud(a, clock, (h, rest, c) -> new CloudRequest.VmssStop(h.id(), h.cred(), h.sub(), ref(rest)));
+    static CloudRequest.VmssStop vmssStop(Header h, List<String> rest, Clock clock) {
+        return new CloudRequest.VmssStop(h.id(), h.cred(), h.sub(), ref(rest));
     }
 
-    static ParseOutcome vmssRestart(List<String> a, Clock clock) {
-        return cloud(a, clock,
-                (h, rest, c) -> new CloudRequest.VmssRestart(h.id(), h.cred(), h.sub(), ref(rest)));
+    static CloudRequest.VmssRestart vmssRestart(Header h, List<String> rest, Clock clock) {
+        return new CloudRequest.VmssRestart(h.id(), h.cred(), h.sub(), ref(rest));
     }
 
-    static ParseOutcome vmssScale(List<String> a, Clock clock) {
-        return cloud(a, clock, (h, rest, c) -> {
-            boolean keyed = rest.stream().anyMatch(s -> s.indexOf('=') >= 0);
-            if (keyed) {
-                KeyValues kv = KeyValues.parse(rest, VMSS_SCALE_KEYS, Set.of());
-                return new CloudRequest.VmssScale(h.id(), h.cred(), h.sub(), ResourceRef.named(kv.require("name")),
-                        nodeCount(kv.require("nodecount")));
+    static CloudRequest.VmssScale vmssScale(Header h, List<String> rest, Clock clock) {
+        boolean keyed = rest.stream().anyMatch(s -> s.indexOf('=') >= 0);
+        if (keyed) {
+            KeyValues kv = KeyValues.parse(rest, VMSS_SCALE_KEYS, Set.of());
+            return new CloudRequest.VmssScale(h.id(), h.cred(), h.sub(), ResourceRef.named(kv.require("name")),
+                    nodeCount(kv.require("nodecount")));
+        }
+        if (rest.size() == 2) {
+            return new CloudRequest.VmssScale(h.id(), h.cred(), h.sub(), ResourceRef.named(nonEmpty(rest.get(0),
+                    "the scale set name")), nodeCount(rest.get(1)));
+        }
+        if (rest.size() == 3) {
+            return new CloudRequest.VmssScale(h.id(), h.cred(), h.sub(),
+                    new ResourceRef(nonEmpty(rest.get(0), "the resource group"),
+                            nonEmpty(rest.get(1), "the scale set name")),
+                    nodeCount(rest.get(2)));
+        }
+        throw new Bad("expected name=<name> nodecount=<n>, or <resource-group> <scale-set> <n>");
+    }
+
+    static CloudRequest.VmssList vmssList(Header h, List<String> rest, Clock clock) {
+        noMore(rest, 1, "at most one argument: <name>");
+        String name = rest.isEmpty() || rest.get(0).isEmpty() ? null : rest.get(0);
+        return new CloudRequest.VmssList(h.id(), h.cred(), h.sub(), name);
+    }
+
+    static CloudRequest.KeyvaultCreate keyvaultCreate(Header h, List<String> rest, Clock clock) {
+        KeyValues kv = KeyValues.parse(rest, KEYVAULT_KEYS, Set.of());
+        String name = kv.require("name");
+        String location = kv.require("location");
+        String sku = null;
+        if (kv.has("sku")) {
+            sku = kv.get("sku").toLowerCase(Locale.ROOT);
+            if (!sku.equals("standard") && !sku.equals("premium")) {
+                throw new Bad("sku must be standard or premium, not '" + shown(kv.get("sku")) + "'");
             }
-            if (rest.size() == 2) {
-                return new CloudRequest.VmssScale(h.id(), h.cred(), h.sub(), ResourceRef.named(nonEmpty(rest.get(0),
-                        "the scale set name")), nodeCount(rest.get(1)));
-            }
-            if (rest.size() == 3) {
-                return new CloudRequest.VmssScale(h.id(), h.cred(), h.sub(),
-                        new ResourceRef(nonEmpty(rest.get(0), "the resource group"),
-                                nonEmpty(rest.get(1), "the scale set name")),
-                        nodeCount(rest.get(2)));
-            }
-            throw new Bad("expected name=<name> nodecount=<n>, or <resource-group> <scale-set> <n>");
-        });
-    }
-
-    static ParseOutcome vmssList(List<String> a, Clock clock) {
-        return cloud(a, clock, (h, rest, c) -> {
-            noMore(rest, 1, "at most one argument: <name>");
-            String name = rest.isEmpty() || rest.get(0).isEmpty() ? null : rest.get(0);
-            return new CloudRequest.VmssList(h.id(), h.cred(), h.sub(), name);
-        });
-    }
-
-    static ParseOutcome keyvaultCreate(List<String> a, Clock clock) {
-        return cloud(a, clock, (h, rest, c) -> {
-            KeyValues kv = KeyValues.parse(rest, KEYVAULT_KEYS, Set.of());
-            String name = kv.require("name");
-            String location = kv.require("location");
-            String sku = null;
-            if (kv.has("sku")) {
-                sku = kv.get("sku").toLowerCase(Locale.ROOT);
-                if (!sku.equals("standard") && !sku.equals("premium")) {
-                    throw new Bad("sku must be standard or premium, not '" + shown(kv.get("sku")) + "'");
+        }
+        List<String> users = new ArrayList<>();
+        if (kv.has("users")) {
+            for (String u : kv.get("users").split(",", -1)) {
+                String t = u.strip();
+                if (t.isEmpty()) {
+                    throw new Bad("users must be a comma list of object ids without empty entries");
                 }
+                users.add(t);
             }
-            List<String> users = new ArrayList<>();
-            if (kv.has("users")) {
-                for (String u : kv.get("users").split(",", -1)) {
-                    String t = u.strip();
-                    if (t.isEmpty()) {
-                        throw new Bad("users must be a comma list of object ids without empty entries");
-                    }
-                    users.add(t);
-                }
-            }
-            return new CloudRequest.KeyvaultCreate(h.id(), h.cred(), h.sub(),
-                    new VaultSpec(name, location, sku, users));
-        });
+        }
+        return new CloudRequest.KeyvaultCreate(h.id(), h.cred(), h.sub(), new VaultSpec(name, location, sku, users));
     }
 
     // ---- values -------------------------------------------------------------------------------------------

@@ -43,10 +43,6 @@ public record EngineConfig(String version, String buildDate, String description,
                 400_000);
     }
 
-    public EngineConfig withVersion(String v, String date) {
-        return new EngineConfig(v, date, description, maxInFlight, requestTimeout, maxResultLineBytes);
-    }
-
     public EngineConfig withMaxInFlight(int n) {
         return new EngineConfig(version, buildDate, description, n, requestTimeout, maxResultLineBytes);
     }

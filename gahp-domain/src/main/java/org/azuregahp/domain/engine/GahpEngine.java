@@ -2,124 +2,122 @@ package org.azuregahp.domain.engine;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Queue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import org.azuregahp.domain.codec.GahpCodec;
-import org.azuregahp.domain.command.CloudRequest;
 import org.azuregahp.domain.command.CommandParser;
 import org.azuregahp.domain.command.CommandTable;
 import org.azuregahp.domain.command.ParseOutcome;
-import org.azuregahp.domain.command.SessionCommand;
+import org.azuregahp.domain.result.Outcome;
+import org.azuregahp.domain.result.Result;
+import org.azuregahp.domain.result.ResultEncoder;
 import org.azuregahp.ports.Cloud;
-import org.azuregahp.ports.CloudException;
+import org.azuregahp.ports.CloudStatistics;
 import org.azuregahp.ports.LocalFiles;
 
 /**
- * The GAHP engine: takes request lines, writes the return line at once, runs cloud requests through
- * the ports on its own small worker pool, and queues exactly one result line per accepted request,
- * in completion order. It owns async-mode {@code R} notices and the response prefix; every line goes
- * to the {@link OutputSink} under one output lock, so nothing interleaves.
+ * The GAHP engine over one {@link Cloud}: feed it request lines with {@link #accept}; it writes each
+ * return line at once to its {@link OutputSink}, runs cloud requests through the ports, and queues
+ * exactly one result line per accepted request, in completion order, for {@code RESULTS}. Typed
+ * results and events go to {@link EngineListener}s; unexpected exceptions to {@link Diagnostics}.
  *
- * <p>Decisions:
+ * <pre>{@code
+ * GahpEngine engine = GahpEngine.builder(cloud)
+ *         .output(line -> System.out.println(line))
+ *         .listener(new EngineListener() {
+ *             public void completed(Result r) { ... r.outcome() ... }
+ *         })
+ *         .build();
+ * engine.start();                                   // the banner
+ * engine.accept("AZURE_PING 1 NULL 00000000-0000-0000-0000-000000000001");   // "S"
+ * ...
+ * engine.shutdown();
+ * }</pre>
+ *
+ * <p>It is two parts: the {@link ProtocolSession} (output, prefix, async {@code R}, the results queue,
+ * session commands) and {@link Admission} (in-flight limit, per-name arrival order, deadlines,
+ * duplicate ids). This class parses each line, refuses what cannot be answered ({@code E}), and
+ * turns outcomes into result lines through {@link ResultEncoder}. Decisions:
  * <ul>
- *   <li>At most {@code maxInFlight} operations run; more wait inside the engine (never refused).
- *       The timeout clock starts when an operation starts running; a timed-out operation gives
- *       {@code <id> OperationTimedOut:...}, frees its slot, and its late completion is dropped.</li>
- *   <li>A request id that is still queued or running when another request reuses it: the new line
+ *   <li>A request id that is still waiting or running when another request reuses it: the new line
  *       gets {@code S} and at once its own error result ({@code DuplicateRequestId}); the first
  *       request still gets its own result. So every accepted line has exactly one result.</li>
- *   <li>The reply to {@code RESPONSE_PREFIX} is written with the previous prefix (unprefixed at the
- *       start, as the recorded session shows); every later line carries the new one.</li>
- *   <li>{@code VERSION} and {@code CONDOR_VERSION} answer {@code S <version text>} as exactly two
- *       fields: the banner text with the description unescaped, escaped as one argument.</li>
- *   <li>{@code ASYNC_MODE_ON} while results already wait writes an {@code R} after its {@code S}.</li>
+ *   <li>A request id that no result line could echo is refused with {@code E}: one so long that not
+ *       even an error result would fit in a line, or one that is not valid UTF-8 (the
+ *       {@link org.azuregahp.domain.codec.LineFramer} marks such bytes; a result could not carry them
+ *       back as they came). Bad bytes elsewhere in a line become U+FFFD, a value's problem.</li>
  *   <li>{@code QUIT} writes {@code S}, shuts the engine down and makes {@link #accept} answer false.</li>
- *   <li>The engine never closes the {@link Cloud}: whoever built it does.</li>
+ *   <li>The engine never closes the {@link Cloud}, nor an executor or scheduler it was given: whoever
+ *       made them does. Those it made itself (none given) it stops at {@link #shutdown}.</li>
  * </ul>
  */
 public final class GahpEngine {
 
-    private static final int WORKERS = 4;
     /** Bytes an error result keeps for its text at least; a longer request id is refused. */
     private static final int MIN_ERROR_ROOM = 200;
 
     private final EngineConfig cfg;
     private final Cloud cloud;
     private final Clock clock;
-    private final OutputSink out;
     private final CommandParser parser;
-    private final Handlers handlers;
+    private final Diagnostics diagnostics;
     private final String banner;
-    private final String versionText;
+    private final ProtocolSession session;
+    private final Admission admission;
+    private final List<EngineListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<ExecutorService> ownPools;
 
-    private final Object outLock = new Object();
-    // Guarded by outLock:
-    private String prefix = "";
-    private boolean asyncMode;
-    private boolean notified;
-    private final Queue<String> results = new ArrayDeque<>();
-
-    private volatile boolean closed;
-    private volatile String callerVersion;
-
-    private final ExecutorService workers;
-    private final ScheduledThreadPoolExecutor timer;
-    private final Object admission = new Object();
-    private final Queue<Task> waiting = new ConcurrentLinkedQueue<>();
-    private int running; // guarded by admission
-    private final Map<Long, Task> runningTasks = new ConcurrentHashMap<>();
-    private final Map<String, Task> activeIds = new ConcurrentHashMap<>();
-    private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong succeeded = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
-    private final AtomicInteger queuedCount = new AtomicInteger();
-    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
 
-    public GahpEngine(EngineConfig cfg, Cloud cloud, LocalFiles files, Clock clock, OutputSink out) {
-        this.cfg = Objects.requireNonNull(cfg, "cfg");
-        this.cloud = Objects.requireNonNull(cloud, "cloud");
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.out = Objects.requireNonNull(out, "out");
+    private GahpEngine(Builder b) {
+        this.cfg = b.config;
+        this.cloud = b.cloud;
+        this.clock = b.clock;
+        this.diagnostics = b.diagnostics;
         this.parser = new CommandParser(CommandTable.standard(), clock);
-        this.handlers = new Handlers(cloud, Objects.requireNonNull(files, "files"));
         this.banner = banner(cfg.version(), cfg.buildDate(), cfg.description());
-        this.versionText = "$GahpVersion: " + cfg.version() + " " + cfg.buildDate() + " " + cfg.description() + " $";
-        if (ResultEncoder.utf8Length(banner) >= 150) {
+        if (GahpCodec.utf8Length(banner) >= 150) {
             throw new IllegalArgumentException("the banner must be shorter than 150 bytes; shorten the description");
         }
-        this.workers = Executors.newFixedThreadPool(WORKERS, daemons("gahp-engine-worker"));
-        this.timer = new ScheduledThreadPoolExecutor(1, daemons("gahp-engine-timer"));
-        this.timer.setRemoveOnCancelPolicy(true);
+        String versionText = "$GahpVersion: " + cfg.version() + " " + cfg.buildDate() + " " + cfg.description() + " $";
+        this.session = new ProtocolSession(b.output, versionText, parser.table().names(), this::statistics,
+                this::shutdown);
+        List<ExecutorService> own = new ArrayList<>();
+        Executor executor = b.executor;
+        if (executor == null) {
+            ExecutorService workers = Executors.newFixedThreadPool(4, daemons("gahp-engine-worker"));
+            own.add(workers);
+            executor = workers;
+        }
+        Scheduler scheduler = b.scheduler;
+        if (scheduler == null) {
+            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemons("gahp-engine-timer"));
+            timer.setRemoveOnCancelPolicy(true);
+            own.add(timer);
+            scheduler = Scheduler.on(timer);
+        }
+        this.ownPools = List.copyOf(own);
+        this.admission = new Admission(cfg, cloud, b.files, clock, executor, scheduler, diagnostics,
+                (task, outcome) -> deliver(task.requestId(), task.command(), outcome, task.accepted),
+                this::shutdown);
+        this.listeners.addAll(b.listeners);
     }
 
-    private static ThreadFactory daemons(String name) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+    /** The entry point: an engine over {@code cloud}, everything else optional. */
+    public static Builder builder(Cloud cloud) {
+        return new Builder(cloud);
     }
 
     /** {@code $GahpVersion: 1.0.0 Nov 27 2026 azure-gahp\ (Java) $}. */
@@ -137,20 +135,21 @@ public final class GahpEngine {
 
     /** The caller's {@code CONDOR_VERSION} text, or null before it sent one. */
     public String callerVersion() {
-        return callerVersion;
+        return session.callerVersion();
     }
 
     public CommandTable commandTable() {
         return parser.table();
     }
 
-    /** Writes the banner; call once, before the first {@link #accept}. */
+    /** Writes the banner; call once, before the first {@link #accept} (unless the front end wrote it). */
     public void start() {
-        synchronized (outLock) {
-            if (!closed) {
-                out.writeLine(banner);
-            }
-        }
+        session.writeRaw(banner);
+    }
+
+    /** Adds a listener (typed results and events). */
+    public void addListener(EngineListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /**
@@ -162,35 +161,59 @@ public final class GahpEngine {
         if (closed) {
             return false;
         }
-        ParseOutcome outcome = parser.parse(GahpCodec.split(line == null ? "" : line));
+        List<String> args = GahpCodec.split(line == null ? "" : line);
+        boolean idNotText = args.size() > 1 && hasLoneSurrogate(args.get(1));
+        sanitize(args);
+        ParseOutcome outcome = parser.parse(args);
         if (outcome instanceof ParseOutcome.Rejected rej) {
-            reply(rejectLine(rej.reason()));
+            if (rej.cause() != null) {
+                diagnostics.unexpected("parsing a " + shownName(args.get(0)) + " line", rej.cause());
+            }
+            refuse(rej.reason());
             return true;
         }
+        if (outcome instanceof ParseOutcome.SessionCall call) {
+            tell(l -> l.received(call.info().name(), null));
+            call.run(session);
+            return !closed;
+        }
+        String requestId = outcome instanceof ParseOutcome.CloudCall call ? call.request().requestId()
+                : ((ParseOutcome.Invalid) outcome).requestId();
+        if (idNotText) {
+            refuse("request id is not valid UTF-8");
+            return true;
+        }
+        if (refuseLongId(requestId)) {
+            return true;
+        }
+        Instant accepted = clock.instant();
+        received.incrementAndGet();
         if (outcome instanceof ParseOutcome.Invalid inv) {
-            if (refuseLongId(inv.requestId())) {
-                return true;
+            tell(l -> l.received(inv.commandName(), requestId));
+            session.reply("S");
+            if (inv.cause() != null) {
+                diagnostics.unexpected("parsing " + inv.commandName() + " request " + requestId, inv.cause());
             }
-            received.incrementAndGet();
-            reply("S");
-            failed.incrementAndGet();
-            queueResult(errorLine(inv.requestId(), inv.errorText()));
+            deliver(requestId, inv.commandName(), new Outcome.Failed(inv.errorText()), accepted);
             return true;
         }
-        var cmd = ((ParseOutcome.Parsed) outcome).command();
-        if (cmd instanceof CloudRequest r) {
-            if (refuseLongId(r.requestId())) {
-                return true;
-            }
-            submit(r);
-            return true;
+        ParseOutcome.CloudCall call = (ParseOutcome.CloudCall) outcome;
+        tell(l -> l.received(call.info().name(), requestId));
+        session.reply("S");
+        if (!admission.admit(call, accepted)) {
+            deliver(requestId, call.info().name(), Outcome.failed("DuplicateRequestId", "request " + requestId
+                    + " is still in progress; this second request with the same id was not run"), accepted);
         }
-        return session((SessionCommand) cmd);
+        return true;
     }
 
     /** Answers {@code E} for a request line longer than the front end's limit. */
     public void rejectOversized(long bytes) {
-        reply(rejectLine("request line too long (" + bytes + " bytes)"));
+        if (closed) {
+            return;
+        }
+        tell(l -> l.oversized(bytes));
+        session.refuse("request line too long (" + bytes + " bytes)");
     }
 
     /**
@@ -198,13 +221,12 @@ public final class GahpEngine {
      * Idempotent; never blocks, not even while another thread is stuck writing output.
      */
     public void shutdown() {
-        // Not under outLock: a thread blocked writing to a reader that stopped reading holds it, and
-        // shutdown must still return at once. Every write checks the flag under the lock, so at most a
-        // line already being written goes out; nothing is started after this.
         closed = true;
-        waiting.clear();
-        workers.shutdownNow();
-        timer.shutdownNow();
+        session.close();
+        admission.shutdown();
+        for (ExecutorService pool : ownPools) {
+            pool.shutdownNow();
+        }
     }
 
     public boolean isShutdown() {
@@ -212,219 +234,53 @@ public final class GahpEngine {
     }
 
     public EngineStatistics statistics() {
-        int inFlight;
-        synchronized (admission) {
-            inFlight = running;
-        }
-        int resultsWaiting;
-        synchronized (outLock) {
-            resultsWaiting = results.size();
-        }
         long throttled;
+        String stateFile;
         try {
-            throttled = cloud.statistics().throttledRetries();
+            CloudStatistics cs = cloud.statistics();
+            throttled = cs.throttledRetries();
+            stateFile = cs.stateFile();
         } catch (RuntimeException e) {
+            diagnostics.unexpected("reading the cloud's statistics", e);
             throttled = 0;
+            stateFile = null;
         }
-        return new EngineStatistics(received.get(), inFlight, queuedCount.get(), succeeded.get(), failed.get(),
-                throttled, resultsWaiting);
+        return new EngineStatistics(received.get(), admission.runningCount(), admission.waitingCount(),
+                succeeded.get(), failed.get(), throttled, session.resultsWaiting(), stateFile);
     }
 
     /** The requests running now, oldest first. */
     public List<InFlightRequest> inFlight() {
-        List<InFlightRequest> list = new ArrayList<>();
-        for (Task t : runningTasks.values()) {
-            list.add(new InFlightRequest(t.request.requestId(), t.request.name(), t.started));
-        }
-        list.sort(Comparator.comparing(InFlightRequest::started));
-        return list;
+        return admission.inFlight();
     }
 
-    /** Called with every result line (unprefixed, as queued) when it is queued; must not block long. */
-    public void addResultListener(Consumer<String> resultLine) {
-        listeners.add(Objects.requireNonNull(resultLine, "resultLine"));
-    }
+    // ---- results -----------------------------------------------------------------------------------------
 
-    // ---- session commands --------------------------------------------------------------------------------
-
-    private boolean session(SessionCommand c) {
-        if (c instanceof SessionCommand.Version) {
-            reply("S " + GahpCodec.escape(versionText));
-        } else if (c instanceof SessionCommand.Commands) {
-            List<String> all = new ArrayList<>();
-            all.add("S");
-            all.addAll(parser.table().names());
-            reply(String.join(" ", all));
-        } else if (c instanceof SessionCommand.CondorVersion v) {
-            callerVersion = v.callerVersion();
-            reply("S " + GahpCodec.escape(versionText));
-        } else if (c instanceof SessionCommand.ResponsePrefix p) {
-            synchronized (outLock) {
-                write("S");
-                prefix = p.prefix();
-            }
-        } else if (c instanceof SessionCommand.AsyncModeOn) {
-            synchronized (outLock) {
-                write("S");
-                asyncMode = true;
-                if (!results.isEmpty() && !notified) {
-                    write("R");
-                    notified = true;
-                }
-            }
-        } else if (c instanceof SessionCommand.AsyncModeOff) {
-            synchronized (outLock) {
-                write("S");
-                asyncMode = false;
-            }
-        } else if (c instanceof SessionCommand.Results) {
-            synchronized (outLock) {
-                write("S " + results.size());
-                String r;
-                while ((r = results.poll()) != null) {
-                    write(r);
-                }
-                notified = false;
-            }
-        } else if (c instanceof SessionCommand.Statistics) {
-            reply("S " + statistics().protocolText());
-        } else if (c instanceof SessionCommand.Quit) {
-            reply("S");
-            shutdown();
-            return false;
-        }
-        return true;
-    }
-
-    private static String rejectLine(String reason) {
-        return reason == null || reason.isEmpty() ? "E" : "E " + GahpCodec.escape(reason);
-    }
-
-    private void reply(String line) {
-        synchronized (outLock) {
-            write(line);
-        }
-    }
-
-    /** Caller holds {@link #outLock}. */
-    private void write(String line) {
-        if (!closed) {
-            out.writeLine(prefix.isEmpty() ? line : prefix + line);
-        }
-    }
-
-    // ---- cloud requests ----------------------------------------------------------------------------------
-
-    private final class Task {
-        final long seq;
-        final CloudRequest request;
-        final AtomicBoolean done = new AtomicBoolean();
-        volatile ScheduledFuture<?> timeout;
-        volatile Instant started;
-
-        Task(long seq, CloudRequest request) {
-            this.seq = seq;
-            this.request = request;
-        }
-    }
-
-    private void submit(CloudRequest r) {
-        received.incrementAndGet();
-        Task t = new Task(sequence.incrementAndGet(), r);
-        Task other = activeIds.putIfAbsent(r.requestId(), t);
-        reply("S");
-        if (other != null) {
-            failed.incrementAndGet();
-            queueResult(errorLine(r.requestId(), "DuplicateRequestId: request " + r.requestId()
-                    + " is still in progress; this second request with the same id was not run"));
-            return;
-        }
-        queuedCount.incrementAndGet();
-        waiting.add(t);
-        pump();
-    }
-
-    /** Starts waiting tasks while slots are free. */
-    private void pump() {
-        while (true) {
-            Task t;
-            synchronized (admission) {
-                if (closed || running >= cfg.maxInFlight()) {
-                    return;
-                }
-                t = waiting.poll();
-                if (t == null) {
-                    return;
-                }
-                running++;
-                queuedCount.decrementAndGet();
-                t.started = clock.instant();
-                runningTasks.put(t.seq, t);
-            }
-            try {
-                t.timeout = timer.schedule(() -> timedOut(t), cfg.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
-                if (t.done.get()) {
-                    t.timeout.cancel(false);
-                }
-                workers.execute(() -> runTask(t));
-            } catch (RejectedExecutionException e) {
-                return; // shut down
-            }
-        }
-    }
-
-    private void runTask(Task t) {
-        if (t.done.get() || closed) {
-            return;
-        }
-        CompletionStage<List<String>> stage;
+    /** Encodes one outcome into a result line that fits, queues it, and tells the listeners. */
+    private void deliver(String requestId, String command, Outcome outcome, Instant accepted) {
+        ResultEncoder.Encoded encoded;
         try {
-            stage = handlers.run(t.request);
-        } catch (Throwable e) {
-            fail(t, e);
-            return;
-        }
-        stage.whenComplete((fields, err) -> {
-            if (err != null) {
-                fail(t, err);
-            } else {
-                succeed(t, fields);
-            }
-        });
-    }
-
-    private void timedOut(Task t) {
-        finish(t, errorLine(t.request.requestId(), CloudException.TIMEOUT + ": " + t.request.name()
-                + " got no answer from the cloud within " + cfg.requestTimeout().toSeconds() + " s"), false);
-    }
-
-    private void fail(Task t, Throwable e) {
-        finish(t, errorLine(t.request.requestId(), ResultEncoder.errorText(e, t.request.name())), false);
-    }
-
-    private void succeed(Task t, List<String> fields) {
-        String line;
-        boolean ok = true;
-        try {
-            line = ResultEncoder.success(t.request.requestId(), fields);
+            encoded = ResultEncoder.encode(requestId, command, outcome, session.prefixBytes(),
+                    cfg.maxResultLineBytes());
         } catch (RuntimeException e) {
-            fail(t, e);
-            return;
+            diagnostics.unexpected("encoding the result of " + command + " request " + requestId, e);
+            Outcome internal = Outcome.failed("InternalError", e.getClass().getSimpleName()
+                    + " (an unexpected failure in " + command + "; the GAHP log may say more)");
+            encoded = ResultEncoder.encode(requestId, command, internal, session.prefixBytes(),
+                    cfg.maxResultLineBytes());
         }
-        long bytes = ResultEncoder.utf8Length(line) + currentPrefixBytes();
-        if (bytes > cfg.maxResultLineBytes()) {
-            ok = false;
-            String count = fields.isEmpty() ? "?" : fields.get(0);
-            line = errorLine(t.request.requestId(), "ResultTooLarge: the " + t.request.name()
-                    + " result has " + count + " entries and " + bytes + " bytes, more than one result line may "
-                    + "carry (" + cfg.maxResultLineBytes() + " bytes); list by name or tag instead");
+        (encoded.sent().succeeded() ? succeeded : failed).incrementAndGet();
+        if (session.queueResult(encoded.line())) {
+            Result result = new Result(requestId, command, encoded.sent(), accepted);
+            tell(l -> l.completed(result));
         }
-        finish(t, line, ok);
     }
 
-    /** An error result that fits in one line the gridmanager can read, the prefix included. */
-    private String errorLine(String requestId, String text) {
-        return ResultEncoder.error(requestId, text, cfg.maxResultLineBytes() - currentPrefixBytes());
+    // ---- refusals ----------------------------------------------------------------------------------------
+
+    private void refuse(String reason) {
+        tell(l -> l.refused(reason));
+        session.refuse(reason);
     }
 
     /**
@@ -432,60 +288,137 @@ public final class GahpEngine {
      * be answered within the protocol, so it is not accepted ({@code E}, like an oversized line).
      */
     private boolean refuseLongId(String requestId) {
-        long idBytes = ResultEncoder.utf8Length(GahpCodec.escape(requestId));
-        if (idBytes + 1 + MIN_ERROR_ROOM + currentPrefixBytes() <= cfg.maxResultLineBytes()) {
+        long idBytes = GahpCodec.utf8Length(GahpCodec.escape(requestId));
+        if (idBytes + 1 + MIN_ERROR_ROOM + session.prefixBytes() <= cfg.maxResultLineBytes()) {
             return false;
         }
-        reply(rejectLine("request id too long (" + ResultEncoder.utf8Length(requestId) + " bytes)"));
+        refuse("request id too long (" + GahpCodec.utf8Length(requestId) + " bytes)");
         return true;
     }
 
-    private long currentPrefixBytes() {
-        synchronized (outLock) {
-            return ResultEncoder.utf8Length(prefix);
+    /** A lone surrogate is how {@link org.azuregahp.domain.codec.LineFramer} marks a byte that was not UTF-8. */
+    private static boolean hasLoneSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Bytes that were not UTF-8 become U+FFFD in every argument: a value's problem, not the protocol's. */
+    private static void sanitize(List<String> args) {
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (hasLoneSurrogate(a)) {
+                StringBuilder b = new StringBuilder(a.length());
+                for (int k = 0; k < a.length(); k++) {
+                    char c = a.charAt(k);
+                    if (Character.isHighSurrogate(c) && k + 1 < a.length() && Character.isLowSurrogate(a.charAt(k + 1))) {
+                        b.append(c).append(a.charAt(++k));
+                    } else {
+                        b.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+                    }
+                }
+                args.set(i, b.toString());
+            }
         }
     }
 
-    /** Exactly once per task: the first caller wins, later completions are dropped. */
-    private void finish(Task t, String line, boolean ok) {
-        if (!t.done.compareAndSet(false, true)) {
-            return;
-        }
-        ScheduledFuture<?> to = t.timeout;
-        if (to != null) {
-            to.cancel(false);
-        }
-        activeIds.remove(t.request.requestId(), t);
-        synchronized (admission) {
-            if (runningTasks.remove(t.seq) != null) {
-                running--;
-            }
-        }
-        (ok ? succeeded : failed).incrementAndGet();
-        try {
-            queueResult(line);
-        } finally {
-            pump();
-        }
+    /** A command word fit for the log: the table's name for it, or a placeholder. */
+    private String shownName(String word) {
+        return parser.table().find(word).map(i -> i.name()).orElse("(unknown command)");
     }
 
-    private void queueResult(String line) {
-        synchronized (outLock) {
-            if (closed) {
-                return;
-            }
-            results.add(line);
-            if (asyncMode && !notified) {
-                notified = true;
-                write("R");
-            }
-        }
-        for (Consumer<String> l : listeners) {
+    private void tell(java.util.function.Consumer<EngineListener> event) {
+        for (EngineListener l : listeners) {
             try {
-                l.accept(line);
+                event.accept(l);
             } catch (RuntimeException e) {
-                // a listener's failure must not affect the protocol
+                diagnostics.unexpected("an engine listener", e);
             }
+        }
+    }
+
+    private static ThreadFactory daemons(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /**
+     * Builds a {@link GahpEngine}. Only the cloud is required; the defaults: {@link EngineConfig#defaults()},
+     * output discarded, no local files, the system clock (UTC), the engine's own four worker threads
+     * and one timer thread (stopped at {@link #shutdown()}), no diagnostics, no listeners.
+     */
+    public static final class Builder {
+        private final Cloud cloud;
+        private EngineConfig config = EngineConfig.defaults();
+        private OutputSink output = line -> { };
+        private LocalFiles files = LocalFiles.NONE;
+        private Clock clock = Clock.systemUTC();
+        private Executor executor;
+        private Scheduler scheduler;
+        private Diagnostics diagnostics = Diagnostics.NONE;
+        private final List<EngineListener> listeners = new ArrayList<>();
+
+        private Builder(Cloud cloud) {
+            this.cloud = Objects.requireNonNull(cloud, "cloud");
+        }
+
+        public Builder config(EngineConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** Where protocol lines go (the front end appends the line end). */
+        public Builder output(OutputSink output) {
+            this.output = Objects.requireNonNull(output, "output");
+            return this;
+        }
+
+        /** Reads the files {@code key=} and {@code customData=} name (none by default). */
+        public Builder files(LocalFiles files) {
+            this.files = Objects.requireNonNull(files, "files");
+            return this;
+        }
+
+        /** The clock for schedules, request ages and result times. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Runs the handlers; the engine never shuts it down. */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /** Runs deadlines and retry waits; the engine never shuts it down. */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        public Builder diagnostics(Diagnostics diagnostics) {
+            this.diagnostics = Objects.requireNonNull(diagnostics, "diagnostics");
+            return this;
+        }
+
+        public Builder listener(EngineListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        public GahpEngine build() {
+            return new GahpEngine(this);
         }
     }
 }

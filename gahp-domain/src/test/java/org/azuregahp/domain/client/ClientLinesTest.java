@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import org.azuregahp.domain.result.Outcome;
+import org.azuregahp.domain.result.ResultShape;
+import org.azuregahp.ports.ScaleSetStatus;
+import org.azuregahp.ports.VmStatus;
 import org.junit.jupiter.api.Test;
 
 class ClientLinesTest {
@@ -49,5 +53,23 @@ class ClientLinesTest {
 
         assertThat(ResultLine.tryParse("lonely")).isEmpty();
         assertThatThrownBy(() -> ResultLine.parse("")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void resultLinesReadBackAsTypedOutcomesOfTheirCommand() {
+        assertThat(ResultLine.parse("5 NULL 1 CONDORC1P0 ProvisioningState/succeeded,PowerState/running")
+                .outcome("azure_vm_list")).isEqualTo(new Outcome.VmList(List.of(new VmStatus("CONDORC1P0",
+                        List.of("ProvisioningState/succeeded", "PowerState/running")))));
+        assertThat(ResultLine.parse("2 NULL 6f0c NULL").outcome("AZURE_VM_CREATE"))
+                .isEqualTo(new Outcome.CreatedVm("6f0c", null));
+        assertThat(ResultLine.parse("3 NULL 1 pool 2 NULL").outcome(ResultShape.SCALE_SET_LIST))
+                .isEqualTo(new Outcome.ScaleSetList(List.of(new ScaleSetStatus("pool", 2, List.of()))));
+        assertThat(ResultLine.parse("4 NULL").outcome("AZURE_VMSS_DELETE")).isEqualTo(Outcome.done());
+        assertThat(ResultLine.parse("4 QuotaExceeded:\\ no").outcome("AZURE_VM_CREATE"))
+                .isEqualTo(new Outcome.Failed("QuotaExceeded: no"));
+        assertThatThrownBy(() -> ResultLine.parse("4 NULL x").outcome("AZURE_PING"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ResultLine.parse("4 NULL").outcome("RESULTS"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -92,4 +92,16 @@ class GahpCodecTest {
         assertThat(GahpCodec.escape(null)).isEqualTo("NULL");
         assertThat(GahpCodec.split(null)).containsExactly("");
     }
+
+    @Test
+    void utf8LengthCountsBytes() {
+        for (String s : List.of("", "abc", "\u00fc", "\u2603", "\ud83d\ude00", "a\ud83d\ude00b\u2603", "\uD800")) {
+            int expected = s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (!s.equals("\uD800")) {
+                assertThat(GahpCodec.utf8Length(s)).as(s).isEqualTo(expected);
+            } else {
+                assertThat(GahpCodec.utf8Length(s)).as("a lone surrogate: an upper bound").isEqualTo(3);
+            }
+        }
+    }
 }

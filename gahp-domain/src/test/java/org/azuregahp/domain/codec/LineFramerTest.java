@@ -71,12 +71,30 @@ class LineFramerTest {
     }
 
     @Test
-    void invalidUtf8BecomesReplacementCharacterWithoutThrowing() {
+    void invalidUtf8IsKeptByteForByteAsLoneSurrogatesWithoutThrowing() {
         byte[] d = {'a', (byte) 0xC3, '(', 'b', (byte) 0xFF, '\n'};
         List<FramedLine> out = new LineFramer().feed(d, 0, d.length);
         assertThat(out).hasSize(1);
-        assertThat(out.get(0).text()).isEqualTo("a\uFFFD(b\uFFFD");
+        assertThat(out.get(0).text()).isEqualTo("a\uDCC3(b\uDCFF");
         assertThat(out.get(0).bytes()).isEqualTo(5);
+    }
+
+    @Test
+    void everyKindOfBadUtf8BecomesOneLoneSurrogatePerByteAndValidTextAroundItStays() {
+        // a truncated 3-byte sequence, an encoded surrogate (not allowed in UTF-8), an overlong '/',
+        // a stray continuation byte, then valid multibyte text
+        byte[] d = {(byte) 0xE2, (byte) 0x82, ' ', (byte) 0xED, (byte) 0xA0, (byte) 0x80, ' ', (byte) 0xC0,
+                (byte) 0xAF, ' ', (byte) 0x80, ' ', (byte) 0xE2, (byte) 0x98, (byte) 0x83, '\n'};
+        String text = new LineFramer().feed(d, 0, d.length).get(0).text();
+        assertThat(text).endsWith(" \u2603");
+        String bad = text.substring(0, text.length() - 2);
+        for (String word : bad.split(" ")) {
+            assertThat(word.chars()).as(word).allMatch(c -> c >= 0xDC80 && c <= 0xDCFF);
+        }
+        assertThat(bad.replace(" ", "")).hasSize(8);
+        // valid text never decodes to a lone surrogate
+        byte[] ok = "AZURE_PING 7\u00e9\ud83d\ude00 NULL s\n".getBytes(StandardCharsets.UTF_8);
+        assertThat(new LineFramer().feed(ok, 0, ok.length).get(0).text()).isEqualTo("AZURE_PING 7\u00e9\ud83d\ude00 NULL s");
     }
 
     @Test

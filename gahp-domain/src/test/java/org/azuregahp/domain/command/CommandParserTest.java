@@ -40,8 +40,17 @@ class CommandParserTest {
 
     Command parsed(String line) {
         ParseOutcome o = parse(line);
-        assertThat(o).as(line).isInstanceOf(ParseOutcome.Parsed.class);
-        return ((ParseOutcome.Parsed) o).command();
+        if (o instanceof ParseOutcome.CloudCall call) {
+            return call.request();
+        }
+        assertThat(o).as(line).isInstanceOf(ParseOutcome.SessionCall.class);
+        return ((ParseOutcome.SessionCall) o).command();
+    }
+
+    ParseOutcome.CloudCall call(String line) {
+        ParseOutcome o = parse(line);
+        assertThat(o).as(line).isInstanceOf(ParseOutcome.CloudCall.class);
+        return (ParseOutcome.CloudCall) o;
     }
 
     ParseOutcome.Invalid invalid(String line) {
@@ -123,6 +132,25 @@ class CommandParserTest {
     @MethodSource("sessionCommands")
     void sessionCommandsParseCaseInsensitively(String line, Command expected) {
         assertThat(parsed(line)).isEqualTo(expected);
+        String name = GahpCodec.split(line).get(0).toUpperCase(java.util.Locale.ROOT);
+        assertThat(((ParseOutcome.SessionCall) parse(line)).info().name()).isEqualTo(name);
+    }
+
+    @Test
+    void eachCallNamesTheVmOrScaleSetItActsOnAndListsNameNone() {
+        assertThat(call(VM).resourceName()).isEqualTo("vm1");
+        assertThat(call(VMSS).resourceName()).isEqualTo("ss1");
+        assertThat(call("AZURE_VM_DELETE" + H + " vm1").resourceName()).isEqualTo("vm1");
+        assertThat(call("AZURE_VM_DELETE" + H + " rg vm1").resourceName()).isEqualTo("vm1");
+        for (String cmd : List.of("AZURE_VMSS_DELETE", "AZURE_VMSS_START", "AZURE_VMSS_STOP", "AZURE_VMSS_RESTART")) {
+            assertThat(call(cmd + H + " rg ss1").resourceName()).as(cmd).isEqualTo("ss1");
+        }
+        assertThat(call("AZURE_VMSS_SCALE" + H + " name=ss1 nodecount=2").resourceName()).isEqualTo("ss1");
+        assertThat(call("AZURE_VMSS_SCALE" + H + " rg ss1 2").resourceName()).isEqualTo("ss1");
+        for (String line : List.of("AZURE_PING" + H, "AZURE_VM_LIST" + H + " vm1", "AZURE_VMSS_LIST" + H + " ss1",
+                "AZURE_KEYVAULT_CREATE" + H + " name=kv location=westeurope")) {
+            assertThat(call(line).resourceName()).as(line).isNull();
+        }
     }
 
     // ---- header ------------------------------------------------------------------------------------------
@@ -393,7 +421,7 @@ class CommandParserTest {
     void vmssNameCommands(String cmd) {
         CloudRequest one = (CloudRequest) parsed(cmd + H + " ss1");
         CloudRequest two = (CloudRequest) parsed(cmd.toLowerCase(java.util.Locale.ROOT) + H + " rg ss1");
-        assertThat(one.name()).isEqualTo(cmd);
+        assertThat(call(cmd.toLowerCase(java.util.Locale.ROOT) + H + " ss1").info().name()).isEqualTo(cmd);
         assertThat(refOf(one)).isEqualTo(ResourceRef.named("ss1"));
         assertThat(refOf(two)).isEqualTo(new ResourceRef("rg", "ss1"));
         assertThat(invalid(cmd + H + " a b c").errorText()).contains("too many");

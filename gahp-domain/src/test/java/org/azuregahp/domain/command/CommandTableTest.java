@@ -2,6 +2,8 @@ package org.azuregahp.domain.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+import org.azuregahp.domain.result.ResultShape;
 import org.junit.jupiter.api.Test;
 
 class CommandTableTest {
@@ -15,7 +17,20 @@ class CommandTableTest {
                 "AZURE_VMSS_RESTART", "AZURE_VMSS_SCALE", "AZURE_VMSS_LIST", "AZURE_KEYVAULT_CREATE",
                 "ASYNC_MODE_ON", "ASYNC_MODE_OFF", "COMMANDS", "CONDOR_VERSION", "QUIT", "RESPONSE_PREFIX",
                 "RESULTS", "STATISTICS", "VERSION");
-        assertThat(table.names()).isEqualTo(CommandTable.standard().names());
+    }
+
+    @Test
+    void cloudRequestsSayWhatTheirResultHoldsAndSessionCommandsHaveNoResultLine() {
+        assertThat(table.find("AZURE_VM_CREATE").orElseThrow().resultShape()).isEqualTo(ResultShape.CREATED_VM);
+        assertThat(table.find("AZURE_VM_LIST").orElseThrow().resultShape()).isEqualTo(ResultShape.VM_LIST);
+        assertThat(table.find("AZURE_VMSS_LIST").orElseThrow().resultShape()).isEqualTo(ResultShape.SCALE_SET_LIST);
+        for (String name : List.of("AZURE_PING", "AZURE_VM_DELETE", "AZURE_VMSS_CREATE", "AZURE_VMSS_DELETE",
+                "AZURE_VMSS_START", "AZURE_VMSS_STOP", "AZURE_VMSS_RESTART", "AZURE_VMSS_SCALE",
+                "AZURE_KEYVAULT_CREATE")) {
+            assertThat(table.find(name).orElseThrow().resultShape()).as(name).isEqualTo(ResultShape.DONE);
+        }
+        assertThat(table.infos()).filteredOn(i -> !i.cloudRequest()).extracting(CommandInfo::resultShape)
+                .hasSize(9).containsOnlyNulls();
     }
 
     @Test

@@ -4,56 +4,67 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.azuregahp.domain.client.ResultLine;
+import org.azuregahp.domain.result.Result;
 import org.azuregahp.ports.CloudException;
-import org.azuregahp.ports.LocalFiles;
 import org.azuregahp.ports.ResourceRef;
 import org.junit.jupiter.api.Test;
 
-/** Many requests completing on many threads: exactly one result each, and clean output framing. */
+/**
+ * Many requests with failures, synchronous throws, late and never-arriving answers: exactly one
+ * result each, clean output framing, and exactly the late ones time out. The random choices are
+ * seeded (the seed is in every failure message), and time is manual, so every run is the same.
+ */
 class EngineConcurrencyTest {
 
     static final int N = 5_000;
+    static final long SEED = 20261127L;
+    static final Duration TIMEOUT = Duration.ofSeconds(1);
+
+    /** What the stub cloud does with one delete. */
+    enum Fate {
+        SOON, NOT_FOUND, THROW, LATE
+    }
+
+    static Fate fate(Random rnd) {
+        int roll = rnd.nextInt(100);
+        return roll < 75 ? Fate.SOON : roll < 87 ? Fate.NOT_FOUND : roll < 92 ? Fate.THROW : Fate.LATE;
+    }
 
     @Test
-    void fiveThousandRequestsWithRandomFailuresAndTimeoutsGetExactlyOneResultEach() throws Exception {
-        ExecutorService completers = Executors.newFixedThreadPool(8);
+    void fiveThousandRequestsOnManualTimeGetExactlyOneResultEachAndExactlyTheLateOnesTimeOut() {
+        Random rnd = new Random(SEED);
         StubCloud cloud = new StubCloud();
-        List<CompletableFuture<Void>> late = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<CompletableFuture<Void>> soon = new ArrayList<>();
+        List<CompletableFuture<Void>> late = new ArrayList<>();
+        int[] lateCount = {0};
         cloud.on("vm.delete", ref -> {
-            int roll = ThreadLocalRandom.current().nextInt(100);
             CompletableFuture<Void> f = new CompletableFuture<>();
-            if (roll < 75) {
-                completers.execute(() -> f.complete(null));
-            } else if (roll < 87) {
-                completers.execute(() -> f.completeExceptionally(
-                        CloudException.notFound("vm " + ((ResourceRef) ref).name() + " could not be found")));
-            } else if (roll < 92) {
-                throw new IllegalStateException("synchronous failure");
-            } else if (roll < 96) {
-                // too late: the engine times out first; this completion (or failure) must be dropped
-                late.add(f);
-                CompletableFuture.delayedExecutor(1500, TimeUnit.MILLISECONDS, completers)
-                        .execute(() -> f.complete(null));
-            } else {
-                late.add(f); // completed by the test once every result is in
+            switch (fate(rnd)) {
+                case SOON -> soon.add(f);
+                case NOT_FOUND -> f.completeExceptionally(
+                        CloudException.notFound("vm " + ((ResourceRef) ref).name() + " could not be found"));
+                case THROW -> throw new IllegalStateException("synchronous failure");
+                default -> {
+                    late.add(f);
+                    lateCount[0]++;
+                }
             }
             return f;
         });
-        // The timeout leaves prompt completions a wide margin on a loaded two-core machine, so only the
-        // deliberately late ones time out.
-        EngineConfig cfg = EngineConfig.defaults().withMaxInFlight(300).withRequestTimeout(Duration.ofMillis(1000));
-        try (Conversation c = new Conversation(cfg, cloud, LocalFiles.NONE)) {
-            java.util.concurrent.CountDownLatch all = new java.util.concurrent.CountDownLatch(N);
-            c.engine.addResultListener(r -> all.countDown());
+        EngineConfig cfg = EngineConfig.defaults().withMaxInFlight(300).withRequestTimeout(TIMEOUT);
+        try (Conversation c = new Conversation(cfg, cloud, org.azuregahp.ports.LocalFiles.NONE)) {
             c.engine.start();
             c.send("RESPONSE_PREFIX GAHP:");
             c.send("ASYNC_MODE_ON");
@@ -62,73 +73,169 @@ class EngineConcurrencyTest {
                 if (i % 250 == 0) {
                     c.send("RESULTS");
                 }
+                if (i % 100 == 0) {
+                    step(c, rnd, soon);
+                }
             }
-            assertThat(all.await(30, TimeUnit.SECONDS)).as("every result within 30 s").isTrue();
-            assertThat(c.results).hasSize(N);
-            // now every late completion arrives (or fails); none may add a result
-            late.forEach(f -> f.completeExceptionally(new CloudException("Late", "too late")));
-            CompletableFuture.allOf(late.toArray(new CompletableFuture<?>[0])).handle((x, e) -> null)
-                    .get(5, TimeUnit.SECONDS);
-            completers.shutdown();
-            assertThat(completers.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
-            assertThat(c.results).hasSize(N);
+            while (c.allResults.size() < N) {
+                step(c, rnd, soon);
+                List<CompletableFuture<Void>> running = new ArrayList<>(late);
+                late.clear();
+                c.time.advance(TIMEOUT); // the late ones running now time out (and others start)
+                running.forEach(f -> f.complete(null)); // and answer afterwards: dropped
+            }
+            c.time.advance(Duration.ofMinutes(5));
+            assertThat(c.allResults).as("seed %d", SEED).hasSize(N);
             c.send("RESULTS");
             c.send("STATISTICS");
-
-            List<String> lines = new ArrayList<>(c.all);
-            assertThat(lines.get(0)).isEqualTo(c.engine.banner());
-            Map<String, Integer> seen = new HashMap<>();
-            int i = 1;
-            int rSinceResults = 0;
-            int sCount = 0;
-            int timedOut = 0;
-            String stats = null;
-            while (i < lines.size()) {
-                String l = lines.get(i++);
-                if (i == 2) {
-                    assertThat(l).isEqualTo("S"); // the RESPONSE_PREFIX reply
-                    continue;
-                }
-                assertThat(l).startsWith("GAHP:");
-                String body = l.substring("GAHP:".length());
-                if (body.equals("R")) {
-                    rSinceResults++;
-                    assertThat(rSinceResults).as("one R until the next RESULTS").isEqualTo(1);
-                } else if (body.equals("S")) {
-                    sCount++;
-                } else if (body.startsWith("S received=")) {
-                    stats = body;
-                } else if (body.startsWith("S ")) {
-                    int n = Integer.parseInt(body.substring(2));
-                    for (int k = 0; k < n; k++) {
-                        String r = lines.get(i++);
-                        assertThat(r).startsWith("GAHP:");
-                        ResultLine res = ResultLine.parse(r.substring(5));
-                        assertThat(res.fieldCount()).as(r).isEqualTo(2);
-                        seen.merge(res.requestId(), 1, Integer::sum);
-                        if (res.status().startsWith("OperationTimedOut: ")) {
-                            timedOut++;
-                        }
-                    }
-                    rSinceResults = 0;
-                } else {
-                    throw new AssertionError("unexpected line " + l);
-                }
-            }
-            assertThat(sCount).isEqualTo(N + 1); // every request, plus ASYNC_MODE_ON
-            assertThat(seen).hasSize(N);
-            assertThat(seen.values()).allMatch(v -> v == 1);
+            Check check = check(new ArrayList<>(c.all), c.engine.banner());
+            assertThat(check.timedOut).as("seed %d: exactly the late ones time out", SEED).isEqualTo(lateCount[0]);
+            assertThat(lateCount[0]).isPositive();
             EngineStatistics s = c.engine.statistics();
             assertThat(s.received()).isEqualTo(N);
             assertThat(s.succeeded() + s.failed()).isEqualTo(N);
             assertThat(s.inFlight()).isZero();
             assertThat(s.queued()).isZero();
             assertThat(s.failed()).isPositive();
-            assertThat(late).isNotEmpty();
-            assertThat(timedOut).isEqualTo(late.size());
-            assertThat(stats).isEqualTo("S " + s.protocolText());
+            assertThat(check.stats).isEqualTo("S " + s.protocolText());
+        }
+    }
+
+    /** Runs what is ready and answers the prompt requests running now, in a random order. */
+    private static void step(Conversation c, Random rnd, List<CompletableFuture<Void>> soon) {
+        c.time.runReady();
+        while (!soon.isEmpty()) {
+            List<CompletableFuture<Void>> now = new ArrayList<>(soon);
+            soon.clear();
+            Collections.shuffle(now, rnd);
+            now.forEach(f -> f.complete(null));
+            c.time.runReady();
+        }
+    }
+
+    @Test
+    void fiveThousandRequestsCompletingOnEightThreadsGetExactlyOneResultEach() throws Exception {
+        ExecutorService workers = Executors.newFixedThreadPool(4);
+        ExecutorService completers = Executors.newFixedThreadPool(8);
+        Random rnd = new Random(SEED);
+        Map<String, Fate> fates = new HashMap<>();
+        for (int i = 1; i <= N; i++) {
+            fates.put("vm" + i, fate(rnd));
+        }
+        List<CompletableFuture<Void>> late = new CopyOnWriteArrayList<>();
+        StubCloud cloud = new StubCloud();
+        cloud.on("vm.delete", ref -> {
+            String name = ((ResourceRef) ref).name();
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            switch (fates.get(name)) {
+                case SOON -> completers.execute(() -> f.complete(null));
+                case NOT_FOUND -> completers.execute(() -> f.completeExceptionally(
+                        CloudException.notFound("vm " + name + " could not be found")));
+                case THROW -> throw new IllegalStateException("synchronous failure");
+                default -> late.add(f);
+            }
+            return f;
+        });
+        long lateCount = fates.values().stream().filter(f -> f == Fate.LATE).count();
+        ManualTime time = new ManualTime(Conversation.NOW);
+        List<String> all = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch prompt = new CountDownLatch((int) (N - lateCount));
+        CountDownLatch every = new CountDownLatch(N);
+        GahpEngine engine = GahpEngine.builder(cloud)
+                .config(EngineConfig.defaults().withMaxInFlight(N).withRequestTimeout(TIMEOUT))
+                .executor(workers).scheduler(time.scheduler).clock(time.clock).output(all::add)
+                .listener(new EngineListener() {
+                    @Override
+                    public void completed(Result result) {
+                        if (!result.outcome().toString().contains("OperationTimedOut")) {
+                            prompt.countDown();
+                        }
+                        every.countDown();
+                    }
+                }).build();
+        try {
+            engine.start();
+            engine.accept("RESPONSE_PREFIX GAHP:");
+            engine.accept("ASYNC_MODE_ON");
+            for (int i = 1; i <= N; i++) {
+                engine.accept("AZURE_VM_DELETE " + i + " /cred.json sub vm" + i);
+                if (i % 250 == 0) {
+                    engine.accept("RESULTS");
+                }
+            }
+            // (the waits only guard against a hang; nothing here depends on how long anything takes)
+            assertThat(prompt.await(120, TimeUnit.SECONDS)).as("every prompt answer arrives").isTrue();
+            time.advance(TIMEOUT);
+            assertThat(every.await(120, TimeUnit.SECONDS)).as("and the late ones time out").isTrue();
+            late.forEach(f -> f.completeExceptionally(new CloudException("Late", "too late")));
+            completers.shutdown();
+            assertThat(completers.awaitTermination(120, TimeUnit.SECONDS)).isTrue();
+            workers.shutdown();
+            assertThat(workers.awaitTermination(120, TimeUnit.SECONDS)).isTrue();
+            engine.accept("RESULTS");
+            engine.accept("STATISTICS");
+            Check check = check(new ArrayList<>(all), engine.banner());
+            assertThat(check.timedOut).isEqualTo(lateCount);
+            EngineStatistics s = engine.statistics();
+            assertThat(s.received()).isEqualTo(N);
+            assertThat(s.succeeded() + s.failed()).isEqualTo(N);
+            assertThat(s.inFlight()).isZero();
+            assertThat(check.stats).isEqualTo("S " + s.protocolText());
         } finally {
+            engine.shutdown();
+            workers.shutdownNow();
             completers.shutdownNow();
         }
+    }
+
+    record Check(int timedOut, String stats) {
+    }
+
+    /**
+     * Reads the whole output: the banner, the prefix's unprefixed {@code S}, then only prefixed lines;
+     * one {@code R} until the next {@code RESULTS}; every request's {@code S}; each id's result exactly
+     * once, with two fields.
+     */
+    static Check check(List<String> lines, String banner) {
+        assertThat(lines.get(0)).isEqualTo(banner);
+        assertThat(lines.get(1)).isEqualTo("S"); // the RESPONSE_PREFIX reply
+        Map<String, Integer> seen = new HashMap<>();
+        int i = 2;
+        int rSinceResults = 0;
+        int sCount = 0;
+        int timedOut = 0;
+        String stats = null;
+        while (i < lines.size()) {
+            String l = lines.get(i++);
+            assertThat(l).startsWith("GAHP:");
+            String body = l.substring("GAHP:".length());
+            if (body.equals("R")) {
+                rSinceResults++;
+                assertThat(rSinceResults).as("one R until the next RESULTS").isEqualTo(1);
+            } else if (body.equals("S")) {
+                sCount++;
+            } else if (body.startsWith("S received=")) {
+                stats = body;
+            } else if (body.startsWith("S ")) {
+                int n = Integer.parseInt(body.substring(2));
+                for (int k = 0; k < n; k++) {
+                    String r = lines.get(i++);
+                    assertThat(r).startsWith("GAHP:");
+                    ResultLine res = ResultLine.parse(r.substring(5));
+                    assertThat(res.fieldCount()).as(r).isEqualTo(2);
+                    seen.merge(res.requestId(), 1, Integer::sum);
+                    if (res.status().startsWith("OperationTimedOut: ")) {
+                        timedOut++;
+                    }
+                }
+                rSinceResults = 0;
+            } else {
+                throw new AssertionError("unexpected line " + l);
+            }
+        }
+        assertThat(sCount).isEqualTo(N + 1); // every request, plus ASYNC_MODE_ON
+        assertThat(seen).hasSize(N);
+        assertThat(seen.values()).allMatch(v -> v == 1);
+        return new Check(timedOut, stats);
     }
 }

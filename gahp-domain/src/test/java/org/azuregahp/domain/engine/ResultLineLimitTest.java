@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import org.azuregahp.domain.client.ResultLine;
 import org.azuregahp.domain.codec.GahpCodec;
 import org.azuregahp.ports.CloudException;
+import org.azuregahp.domain.result.ResultEncoder;
 import org.azuregahp.ports.LocalFiles;
 import org.junit.jupiter.api.Test;
 

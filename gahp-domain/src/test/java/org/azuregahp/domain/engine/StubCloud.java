@@ -57,9 +57,22 @@ final class StubCloud implements Cloud {
         return c;
     }
 
+    /** What {@code statistics().stateFile()} answers (null: no state file). */
+    volatile String stateFile;
+
     @Override
     public CloudStatistics statistics() {
-        return throttled::get;
+        return new CloudStatistics() {
+            @Override
+            public long throttledRetries() {
+                return throttled.get();
+            }
+
+            @Override
+            public String stateFile() {
+                return stateFile;
+            }
+        };
     }
 
     @SuppressWarnings("unchecked")

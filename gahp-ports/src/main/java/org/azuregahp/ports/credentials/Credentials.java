@@ -16,7 +16,6 @@ import java.util.Optional;
  * @param activeDirectoryEndpoint the authority host, e.g. {@code https://login.microsoftonline.com/}, or null for public Azure
  * @param resourceManagerEndpoint the ARM endpoint, e.g. {@code https://management.azure.com/}, or null for public Azure
  * @param settings            every other key in the file, keys lower-cased (e.g. {@code automation_account}); values are not secret
- * @param readableByOthers    the file's permissions let users other than its owner read it
  */
 public record Credentials(
         String clientId,
@@ -27,8 +26,7 @@ public record Credentials(
         String subscriptionId,
         String activeDirectoryEndpoint,
         String resourceManagerEndpoint,
-        Map<String, String> settings,
-        boolean readableByOthers) {
+        Map<String, String> settings) {
 
     public Credentials {
         settings = Map.copyOf(settings);

@@ -1,4 +1,4 @@
-package org.azuregahp.ports.credentials;
+package org.azuregahp.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,17 +9,36 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.ExecutionException;
 import org.azuregahp.ports.CloudException;
+import org.azuregahp.ports.credentials.Credentials;
+import org.azuregahp.ports.credentials.Secret;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+/**
+ * Credential files as the server reads them ({@link FileCredentialSource} over {@link CredentialFiles}):
+ * both accepted forms, and every refusal naming the file and the problem but nothing from the file.
+ */
 class CredentialFilesTest {
     private static final String SECRET = "S3cr3t~Value.With-Chars_123";
 
     @TempDir
     Path dir;
+
+    private final FileCredentialSource source = new FileCredentialSource();
+
+    private Credentials read(Path file) {
+        try {
+            return source.credentials(file.toString()).toCompletableFuture().get();
+        } catch (ExecutionException e) {
+            throw (RuntimeException) e.getCause();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
 
     private Path write(String name, String text) throws IOException {
         Path p = dir.resolve(name);
@@ -29,11 +48,11 @@ class CredentialFilesTest {
     }
 
     private CloudException failure(Path file) {
-        CloudException e = catchThrowableOfType(CloudException.class, () -> CredentialFiles.read(file));
+        CloudException e = catchThrowableOfType(CloudException.class, () -> read(file));
         assertThat(e).as("reading %s should fail", file).isNotNull();
         assertThat(e.code()).isEqualTo(CloudException.CREDENTIAL_FILE);
-        assertThat(e.getMessage()).contains(file.toString()).doesNotContain(SECRET);
-        assertThat(e.resultText()).doesNotContain(SECRET);
+        assertThat(e.getMessage()).contains(file.toString()).doesNotContainIgnoringCase(SECRET);
+        assertThat(e.resultText()).doesNotContainIgnoringCase(SECRET);
         return e;
     }
 
@@ -52,7 +71,7 @@ class CredentialFilesTest {
                   "nested": {"ignored": [1, 2, {"deep": true}]}
                 }
                 """.formatted(SECRET));
-        Credentials c = CredentialFiles.read(f);
+        Credentials c = read(f);
         assertThat(c.clientId()).isEqualTo("11111111-1111-1111-1111-111111111111");
         assertThat(c.clientSecret().reveal()).isEqualTo(SECRET);
         assertThat(c.tenantId()).isEqualTo("33333333-3333-3333-3333-333333333333");
@@ -61,7 +80,6 @@ class CredentialFilesTest {
         assertThat(c.resourceManagerEndpoint()).isEqualTo("https://management.azure.com/");
         assertThat(c.certificatePath()).isNull();
         assertThat(c.setting("sqlManagementEndpointUrl")).contains("https://management.core.windows.net:8443/");
-        assertThat(c.readableByOthers()).isFalse();
         assertThat(c.toString()).doesNotContain(SECRET);
         assertThat(c.settings().values()).doesNotContain(SECRET);
     }
@@ -77,7 +95,7 @@ class CredentialFilesTest {
                 AUTOMATION_ACCOUNT gahp-automation
                 authority https://login.microsoftonline.us/
                 """.formatted(SECRET));
-        Credentials c = CredentialFiles.read(f);
+        Credentials c = read(f);
         assertThat(c.clientId()).isEqualTo("11111111-1111-1111-1111-111111111111");
         assertThat(c.clientSecret().reveal()).isEqualTo(SECRET);
         assertThat(c.tenantId()).isEqualTo("33333333-3333-3333-3333-333333333333");
@@ -93,7 +111,7 @@ class CredentialFilesTest {
                 {"clientId": "a", "tenantId": "b", "clientCertificate": "/etc/gahp/cert.pem",
                  "clientCertificatePassword": "%s"}
                 """.formatted(SECRET));
-        Credentials c = CredentialFiles.read(f);
+        Credentials c = read(f);
         assertThat(c.clientSecret()).isNull();
         assertThat(c.certificatePath()).isEqualTo("/etc/gahp/cert.pem");
         assertThat(c.certificatePassword().reveal()).isEqualTo(SECRET);
@@ -103,14 +121,7 @@ class CredentialFilesTest {
     @Test
     void aByteOrderMarkIsSkipped() throws IOException {
         Path f = write("bom.json", "\uFEFF{\"clientId\":\"a\",\"tenantId\":\"b\",\"clientSecret\":\"" + SECRET + "\"}");
-        assertThat(CredentialFiles.read(f).clientId()).isEqualTo("a");
-    }
-
-    @Test
-    void groupOrWorldReadableFilesAreFlagged() throws IOException {
-        Path f = write("open.json", "{\"clientId\":\"a\",\"tenantId\":\"b\",\"clientSecret\":\"" + SECRET + "\"}");
-        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
-        assertThat(CredentialFiles.read(f).readableByOthers()).isTrue();
+        assertThat(read(f).clientId()).isEqualTo("a");
     }
 
     @Test
@@ -149,7 +160,23 @@ class CredentialFilesTest {
         "trailing text       | {\"clientSecret\": \"S3cr3t~Value.With-Chars_123\"} S3cr3t~Value.With-Chars_123",
         "bad escape          | {\"clientSecret\": \"S3cr3t~Value.With-Chars_123\\u12\"}"})
     void invalidJsonIsRefusedWithoutQuotingIt(String what, String text) throws IOException {
-        assertThat(failure(write("bad.json", text)).getMessage()).contains("not valid JSON");
+        assertThat(failure(write("bad.json", text)).getMessage()).containsPattern("not valid JSON \\(line 1, column \\d+\\)$");
+    }
+
+    @Test
+    void invalidJsonSaysWhereButNotWhat() throws IOException {
+        Path f = write("where.json", "{\n  \"clientId\": \"a\",\n  \"clientSecret\": " + SECRET + "\n}\n");
+        assertThat(failure(f).getMessage()).endsWith("is not valid JSON (line 3, column 19)");
+        assertThat(failure(write("array.json", "{}]")).getMessage()).contains("not valid JSON");
+        assertThat(failure(write("list.json", "{\"a\": 1} {\"b\": 2}")).getMessage()).contains("not valid JSON");
+    }
+
+    @Test
+    void jsonValuesThatAreNotTextAreTakenAsTextOrSkipped() throws IOException {
+        Path f = write("odd.json", "{\"clientId\": \"a\", \"tenantId\": \"b\", \"clientSecret\": \"" + SECRET + "\","
+                + " \"retries\": 3, \"beta\": true, \"nothing\": null, \"list\": [1, \"x\"], \"object\": {\"k\": \"v\"}}");
+        Credentials c = read(f);
+        assertThat(c.settings()).containsOnly(java.util.Map.entry("retries", "3"), java.util.Map.entry("beta", "true"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -170,11 +197,24 @@ class CredentialFilesTest {
         "no tenant_id      | client_id a\\nsecret S3cr3t~Value.With-Chars_123            | has no tenant_id",
         "no secret         | client_id a\\ntenant_id b                                   | has neither 'secret' nor 'client_certificate'",
         "lone value        | client_id a\\nS3cr3t~Value.With-Chars_123\\ntenant_id b     | line 2 is not of the form 'key value'",
-        "key without value | client_id a\\ntenant_id b\\nsecret:                         | line 3 has no value for 'secret'",
-        "odd key no value  | client_id a\\nS3cr3t~Value!With-Chars_123:                  | line 2 has no value for '(a key)'",
+        "key without value | client_id a\\ntenant_id b\\nsecret:                         | line 3 has no value",
+        "odd key no value  | client_id a\\nS3cr3t~Value!With-Chars_123:                  | line 2 has no value",
         "bad authority     | client_id a\\ntenant_id b\\nsecret S3cr3t~Value.With-Chars_123\\nauthority S3cr3t~Value.With-Chars_123 | authority that is not an https URL"})
     void incompleteTextIsRefused(String what, String text, String problem) throws IOException {
         assertThat(failure(write("incomplete.txt", text.replace("\\n", "\n"))).getMessage()).contains(problem);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "key then =     | CANARY-7f3a=",
+        "key then :     | CANARY-7f3a:",
+        "key only       | CANARY-7f3a",
+        "key then blank | CANARY-7f3a=   "})
+    void aSecretWhereAKeyShouldBeIsNeverEchoed(String what, String line) throws IOException {
+        Path f = write("keys.txt", "client_id a\ntenant_id b\n" + line + "\nsecret x\n");
+        CloudException e = failure(f);
+        assertThat(e.getMessage()).contains("line 3").doesNotContainIgnoringCase("canary")
+                .doesNotContainIgnoringCase("7f3a");
     }
 
     @Test
@@ -187,7 +227,7 @@ class CredentialFilesTest {
                 api_token %1$s
                 automation_account acct
                 """.formatted(SECRET));
-        Credentials c = CredentialFiles.read(f);
+        Credentials c = read(f);
         assertThat(c.settings()).containsOnlyKeys("automation_account");
         assertThat(c.settings().values()).doesNotContain(SECRET);
     }
@@ -203,7 +243,7 @@ class CredentialFilesTest {
         Path f = dir.resolve("http.json");
         Files.writeString(f, "{\"clientId\": \"a\", \"tenantId\": \"b\", \"clientSecret\": \"S3cr3t~http\","
                 + " \"activeDirectoryEndpointUrl\": \"http://login.example\"}");
-        assertThatThrownBy(() -> CredentialFiles.read(f)).isInstanceOf(CloudException.class)
+        assertThatThrownBy(() -> read(f)).isInstanceOf(CloudException.class)
                 .hasMessageContaining("activeDirectoryEndpointUrl that is not an https URL")
                 .hasMessageNotContaining("S3cr3t~http");
     }

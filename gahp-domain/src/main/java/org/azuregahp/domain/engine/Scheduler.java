@@ -1,0 +1,38 @@
+package org.azuregahp.domain.engine;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a task later: the engine's per-request deadlines and the handlers' retry waits. Given to the
+ * engine from outside (the CLI passes a timer thread, tests a manual scheduler they advance by hand),
+ * so no global JDK timer is involved.
+ */
+@FunctionalInterface
+public interface Scheduler {
+
+    /**
+     * Runs {@code task} once, {@code delay} from now, not on the calling thread; answers a handle
+     * that cancels it. May throw {@link java.util.concurrent.RejectedExecutionException} once the
+     * scheduler is shut down.
+     */
+    Cancellable schedule(Duration delay, Runnable task);
+
+    /** Cancels a scheduled task; harmless once it ran. */
+    @FunctionalInterface
+    interface Cancellable {
+        void cancel();
+    }
+
+    /** A scheduler on {@code timer}; whoever made {@code timer} shuts it down. */
+    static Scheduler on(ScheduledExecutorService timer) {
+        Objects.requireNonNull(timer, "timer");
+        return (delay, task) -> {
+            ScheduledFuture<?> f = timer.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+            return () -> f.cancel(false);
+        };
+    }
+}
