@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * 50 creates and after 1,000 creates (all in flight at once, as a gridmanager with a full queue sends
  * them). Several fresh servers in one session ({@code -Dbench.runs}, default 5); the table gives the
  * median and range. Extra JVM options for experiments: {@code -Dbench.javaOpts="..."} (appended to
- * the trust-store options in {@code JAVA_OPTS}). Run with
+ * the trust-store options in {@code JAVA_OPTS}). Also start-up on
+ * {@code --cloud azure} against a bare JVM. Run with
  * {@code mvn -B -ntp test -pl gahp-it -Pbench -Dtest=AzureFootprintBench} after installing.
  */
 @Tag("bench")
@@ -81,6 +82,79 @@ class AzureFootprintBench {
                         + " all written at once, measured once every result arrived. Private = Private_Clean +"
                         + " Private_Dirty of /proc/<pid>/smaps_rollup.%s", runs,
                         extra.isBlank() ? "" : " Extra JAVA_OPTS: `" + extra + "`.")));
+    }
+
+    /**
+     * Start-up of the launcher as a gridmanager starts it for Azure ({@code --cloud azure}, the trust
+     * store in {@code JAVA_OPTS} as for the memory figures), from exec to the banner, against a bare JVM
+     * printing one line; interleaved runs in one session ({@code -Dbench.startRuns}, default 15), medians.
+     */
+    @Test
+    void startUpOnAzureAgainstABareJvm() throws Exception {
+        int runs = Integer.getInteger("bench.startRuns", 15);
+        Path classes = Files.createDirectories(tmp.resolve("hello"));
+        Path src = tmp.resolve("Hello.java");
+        Files.writeString(src, "public class Hello { public static void main(String[] a) {"
+                + " System.out.println(\"hello\"); } }");
+        assertThat(javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(),
+                src.toString())).isZero();
+        List<String> bareCmd = List.of(BenchReport.javaBin(), "-cp", classes.toString(), "Hello");
+        List<String> gahpCmd = List.of(GahpProcess.launcher().toString(), "--cloud", "azure");
+        List<Double> gahp = new ArrayList<>();
+        List<Double> bare = new ArrayList<>();
+        try (AzureStandIn azure = new AzureStandIn(Files.createDirectories(tmp.resolve("start")), CANARY)) {
+            Map<String, String> env = azure.env();
+            firstLineMillis(gahpCmd, env); // warm the page cache
+            firstLineMillis(bareCmd, Map.of());
+            for (int run = 0; run < runs; run++) {
+                gahp.add(firstLineMillis(gahpCmd, env));
+                bare.add(firstLineMillis(bareCmd, Map.of()));
+            }
+        }
+        double g = BenchReport.median(gahp);
+        double b = BenchReport.median(bare);
+        double ratio = g / b;
+        BenchReport.write(f("Start-up on Azure: exec to banner, `azure-gahp --cloud azure` vs a bare JVM (%d interleaved"
+                        + " runs each)", runs),
+                List.of("program", "median", "min", "max", "ratio", "goal", "verdict"),
+                List.of(List.of("azure-gahp --cloud azure (banner)", f("%.1f ms", g), f("%.1f ms", min(gahp)),
+                                f("%.1f ms", max(gahp)), f("%.2f×", ratio), "≤ 2×",
+                                ratio <= 2 ? "met" : f("missed (%.2f×)", ratio)),
+                        List.of("java -cp dir Hello", f("%.1f ms", b), f("%.1f ms", min(bare)), f("%.1f ms", max(bare)),
+                                "1.00×", "", "")),
+                List.of("Time from ProcessBuilder.start() to the first stdout line read; both on the JVM at "
+                        + System.getProperty("java.home") + ". Each process is ended (stdin closed) and awaited"
+                        + " before the next."));
+        assertThat(ratio).isPositive();
+    }
+
+    private static double firstLineMillis(List<String> cmd, Map<String, String> env) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().keySet().removeIf(k -> k.startsWith("AZURE_GAHP_"));
+        pb.environment().remove("JAVA_OPTS");
+        pb.environment().putAll(env);
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        java.io.InputStream out = p.getInputStream();
+        int c;
+        while ((c = out.read()) != -1 && c != '\n') {
+            // up to the end of the first line
+        }
+        double ms = (System.nanoTime() - t0) / 1e6;
+        assertThat(c).as("a first line from %s", cmd).isEqualTo('\n');
+        p.getOutputStream().close();
+        out.transferTo(java.io.OutputStream.nullOutputStream());
+        assertThat(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return ms;
+    }
+
+    private static double min(List<Double> xs) {
+        return xs.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+    }
+
+    private static double max(List<Double> xs) {
+        return xs.stream().mapToDouble(Double::doubleValue).max().orElse(0);
     }
 
     /** Prints what the JVM says of its memory and threads (for looking into a figure, not for the table). */
