@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.azuregahp.ports.AccountRef;
 import org.azuregahp.ports.Cloud;
 import org.azuregahp.ports.CloudAccount;
@@ -27,7 +28,7 @@ import org.azuregahp.ports.credentials.Credentials;
  */
 public final class AzureCloud implements Cloud {
     private final AzureSettings settings;
-    private final HttpClient httpClient;
+    private final Clients.Lazy<HttpClient> httpClient;
     private final LongSupplier nanoClock;
     private final Clock clock;
     private final AtomicLong throttled = new AtomicLong();
@@ -37,26 +38,38 @@ public final class AzureCloud implements Cloud {
     private final ConcurrentHashMap<String, Limiter> limiters = new ConcurrentHashMap<>();
     private final SharedNetworks networks = new SharedNetworks();
     private final ProviderRegistrations registrations = new ProviderRegistrations();
+    /** Resource Manager's budgets as this process knows them, and the pacing of every account's calls to them. */
+    private final Clients.Lazy<ArmPacer> pacer;
     private final ImageProfiles images = new ImageProfiles();
+    /**
+     * The adapter's threads: they start each operation (off the engine's threads) and run the HTTP
+     * client's completions. Nothing on them blocks: every call is asynchronous.
+     */
     private final ExecutorService executor;
     private volatile Connection ambient;
 
     private AzureCloud(AzureSettings settings, CredentialSource credentials, HttpClient httpClient,
-            LongSupplier nanoClock, Clock clock) {
+            LongSupplier nanoClock, Clock clock, Supplier<reactor.core.scheduler.Scheduler> timers) {
         this.clock = clock;
         this.credentials = Objects.requireNonNull(credentials, "credentials");
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.httpClient = httpClient;
         this.nanoClock = nanoClock;
+        this.pacer = new Clients.Lazy<>(() -> new ArmPacer(new ArmBudgets(), nanoClock, timers.get()));
+        this.executor = pool("azure-gahp-azure-", 2);
+        this.httpClient = new Clients.Lazy<>(() -> httpClient != null ? httpClient : HttpClients.jdk(executor));
+    }
+
+    /** Up to {@code threads} daemon threads, started on demand and ended after 30 s idle. */
+    private static ThreadPoolExecutor pool(String prefix, int threads) {
         AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                r -> {
-                    Thread t = new Thread(r, "azure-gahp-azure-" + n.incrementAndGet());
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, prefix + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 });
         pool.allowCoreThreadTimeOut(true);
-        this.executor = pool;
+        return pool;
     }
 
     /** Azure with only the machine's ambient login ({@code NULL}): credential files are refused. */
@@ -66,13 +79,21 @@ public final class AzureCloud implements Cloud {
 
     /** Azure, reading the credential files requests name through {@code credentials}. */
     public static AzureCloud create(AzureSettings settings, CredentialSource credentials) {
-        return new AzureCloud(settings, credentials, null, System::nanoTime, Clock.systemUTC());
+        return new AzureCloud(settings, credentials, null, System::nanoTime, Clock.systemUTC(),
+                () -> reactor.core.scheduler.Schedulers.parallel());
     }
 
     /** For tests: every HTTP call (ARM, Key Vault and the identity service) goes through {@code httpClient}. */
     static AzureCloud create(AzureSettings settings, CredentialSource credentials, HttpClient httpClient,
             LongSupplier nanoClock, Clock clock) {
-        return new AzureCloud(settings, credentials, httpClient, nanoClock, clock);
+        return new AzureCloud(settings, credentials, httpClient, nanoClock, clock,
+                () -> reactor.core.scheduler.Schedulers.parallel());
+    }
+
+    /** For tests: as above, with the pacing's clock ({@code nanoClock}) and timer ({@code timers}) in the test's hands. */
+    static AzureCloud create(AzureSettings settings, CredentialSource credentials, HttpClient httpClient,
+            LongSupplier nanoClock, Clock clock, Supplier<reactor.core.scheduler.Scheduler> timers) {
+        return new AzureCloud(settings, credentials, httpClient, nanoClock, clock, timers);
     }
 
     public AzureSettings settings() {
@@ -97,7 +118,7 @@ public final class AzureCloud implements Cloud {
         return accounts.compute(ref, (k, existing) -> existing != null && existing.connection() == connection
                 ? existing
                 : new AzureAccount(connection, new SdkCalls(new Clients(connection, ref.subscription(), throttled,
-                        registrations),
+                        registrations, pacer.get(), clock),
                         limiters.computeIfAbsent(ref.subscription(),
                                 s -> new Limiter(settings.maxConcurrentPerSubscription())),
                         executor, connection.settings().operationDeadline()), networks, images, clock));
@@ -119,7 +140,7 @@ public final class AzureCloud implements Cloud {
             synchronized (this) {
                 a = ambient;
                 if (a == null) {
-                    a = new Connection(null, null, settings, httpClient, nanoClock);
+                    a = new Connection(null, null, settings, httpClient.get(), nanoClock);
                     ambient = a;
                 }
             }
@@ -130,7 +151,7 @@ public final class AzureCloud implements Cloud {
     /** The file's connection, kept while what the file says stays the same (so are its clients and token). */
     private Connection connection(String file, Credentials credentials) {
         return files.compute(file, (k, known) -> known != null && known.credentials().equals(credentials) ? known
-                : new FileEntry(credentials, new Connection(file, credentials, settings, httpClient, nanoClock)))
+                : new FileEntry(credentials, new Connection(file, credentials, settings, httpClient.get(), nanoClock)))
                 .connection();
     }
 

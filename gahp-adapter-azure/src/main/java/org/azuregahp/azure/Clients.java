@@ -31,8 +31,9 @@ import java.util.function.Supplier;
 /**
  * The SDK clients of one (credential file, subscription), each built on first use and reused. One
  * HTTP pipeline carries them all: request ids, retries of 429 (honouring {@code Retry-After}) and
- * transient faults with bounded exponential backoff, and the bearer token, which the pipeline caches
- * until shortly before it expires. Only the service clients (not the umbrella fluent managers) are
+ * transient faults with bounded exponential backoff, the bearer token, which the pipeline caches
+ * until shortly before it expires, and the pacing of every call to Resource Manager's budgets
+ * ({@link ArmPacingPolicy}). Only the service clients (not the umbrella fluent managers) are
  * built: each costs a fraction of a second, the umbrella several seconds.
  */
 final class Clients {
@@ -44,18 +45,26 @@ final class Clients {
     private final Lazy<ComputeManagementClient> compute;
     private final Lazy<NetworkManagementClient> network;
     private final ProviderRegistrations registrations;
+    private final ArmPacingPolicy pacing;
     private final Lazy<ManagedServiceIdentityClient> identities;
     private final Lazy<AuthorizationManagementClient> authorization;
     private final Lazy<HttpClient> httpClient;
     private final ConcurrentHashMap<String, SecretAsyncClient> secretClients = new ConcurrentHashMap<>();
 
     Clients(Connection connection, String subscription, AtomicLong throttled) {
-        this(connection, subscription, throttled, new ProviderRegistrations());
+        this(connection, subscription, throttled, new ProviderRegistrations(),
+                new ArmPacer(new ArmBudgets(), System::nanoTime, reactor.core.scheduler.Schedulers.parallel()),
+                java.time.Clock.systemUTC());
     }
 
-    /** With the process's provider registrations, so a namespace is registered once per subscription. */
-    Clients(Connection connection, String subscription, AtomicLong throttled, ProviderRegistrations registrations) {
+    /**
+     * With the process's provider registrations, so a namespace is registered once per subscription,
+     * and its Resource Manager budgets, so every account of the process paces against the same counts.
+     */
+    Clients(Connection connection, String subscription, AtomicLong throttled, ProviderRegistrations registrations,
+            ArmPacer pacer, java.time.Clock clock) {
         this.registrations = registrations;
+        this.pacing = new ArmPacingPolicy(pacer, clock);
         this.connection = connection;
         this.subscription = subscription;
         this.throttled = throttled;
@@ -147,6 +156,9 @@ final class Clients {
         policies.add(new ThrottleCountingPolicy(throttled));
         policies.add(new AddDatePolicy());
         policies.add(new ArmChallengeAuthenticationPolicy(connection.tokenCredential(), connection.tokenScope()));
+        // Last, so each attempt (the retry policy sits before it) waits for Azure's budgets, and the
+        // principal is read from the token.
+        policies.add(pacing);
         return new HttpPipelineBuilder()
                 .httpClient(httpClient())
                 .policies(policies.toArray(new HttpPipelinePolicy[0]))

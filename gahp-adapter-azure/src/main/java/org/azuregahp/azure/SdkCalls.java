@@ -11,6 +11,7 @@ import java.util.function.Function;
 import org.azuregahp.ports.CloudException;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Runs one port operation: waits for a permit of the subscription's {@link Limiter}, builds the
@@ -76,7 +77,11 @@ final class SdkCalls {
                 result.completeExceptionally(t);
             }
         }, executor);
-        result.orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        // The deadline's timer runs on Reactor's timer thread (the SDK's calls wait on it already), not
+        // on the extra thread CompletableFuture.orTimeout would start.
+        Disposable timer = Schedulers.parallel().schedule(() -> result.completeExceptionally(new TimeoutException()),
+                deadline.toMillis(), TimeUnit.MILLISECONDS);
+        result.whenComplete((v, e) -> timer.dispose());
         return result.handle((v, e) -> {
             if (e == null) {
                 return v;

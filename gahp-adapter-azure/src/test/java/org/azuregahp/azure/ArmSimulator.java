@@ -63,12 +63,57 @@ final class ArmSimulator implements ResponseDefinitionTransformerV2 {
     /** Soft-deleted vaults by lower-case name: the vault as it was, with its original path. */
     private final Map<String, ObjectNode> deletedVaults = new LinkedHashMap<>();
     private boolean mayAssignRoles = true;
+    /** Azure's request budgets, when enforced (on by default, on the system clock). */
+    private ArmThrottling throttling;
+    /** How long answers and provisioning take, when modelled (off by default: every answer at once). */
+    private Latencies latencies;
+    private java.util.function.LongSupplier nanos = System::nanoTime;
+    private double timeScale = 1;
+    private final java.util.Random jitter = new java.util.Random(7);
+    /** Long-running operations under way, by id: the resource they make and when they finish (clock nanos). */
+    private final Map<String, Object[]> operations = new HashMap<>();
+    private final java.util.PriorityQueue<Object[]> due = new java.util.PriorityQueue<>(
+            (a, b) -> Long.compare((Long) a[1], (Long) b[1]));
+    private int operationIds;
     private boolean holdScaleSetCreates;
     private final List<String> heldOperations = new ArrayList<>();
 
     ArmSimulator(String subscription, String tenant) {
         this.subscription = subscription;
         this.tenant = tenant;
+        this.throttling = new ArmThrottling(System::nanoTime, ArmThrottling.Budgets.azure());
+    }
+
+    /**
+     * Azure's request budgets on this clock (nanoseconds; a test's manual clock, or a bench's scaled
+     * one), with these sizes; null turns throttling off.
+     */
+    synchronized void throttling(java.util.function.LongSupplier clock, ArmThrottling.Budgets budgets) {
+        this.nanos = clock;
+        this.throttling = budgets == null ? null : new ArmThrottling(clock, budgets);
+    }
+
+    synchronized ArmThrottling throttling() {
+        return throttling;
+    }
+
+    /** How long answers take and resources provision, on the throttling clock; a real second is {@code scale} of its seconds. */
+    synchronized void latencies(Latencies l, double scale) {
+        this.latencies = l;
+        this.timeScale = scale;
+    }
+
+    /**
+     * Realistic timings (simulated milliseconds): an answer to a read after {@code readMs}, to a write
+     * after {@code writeMs} (a VM's PUT after {@code vmPutMs}); a public IP, NIC, virtual network or
+     * security group provisions in 1 to 4 s, a VM in {@code vmMinSeconds} to {@code vmMaxSeconds}
+     * (uniform, seeded): until then its PUT's {@code Azure-AsyncOperation} reports {@code InProgress}
+     * and it is {@code Creating}.
+     */
+    record Latencies(long readMs, long writeMs, long vmPutMs, double vmMinSeconds, double vmMaxSeconds) {
+        static Latencies azure() {
+            return new Latencies(80, 300, 1500, 45, 90);
+        }
     }
 
     void base(String base) {
@@ -258,10 +303,177 @@ final class ArmSimulator implements ResponseDefinitionTransformerV2 {
         String url = r.getUrl();
         String path = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
         try {
-            return handle(method, path, url, r);
+            if (method.equals("POST") && path.matches("/[^/]+/oauth2/v2\\.0/token")) {
+                return token(r);
+            }
+            finishDue();
+            ArmThrottling.Verdict verdict = null;
+            if (throttling != null && path.toLowerCase(Locale.ROOT).startsWith("/subscriptions/")) {
+                verdict = throttling.admit(facts(method, path, r));
+                if (verdict.refused()) {
+                    ResponseDefinitionBuilder b = new ResponseDefinitionBuilder().withStatus(429)
+                            .withHeader("Content-Type", "application/json")
+                            .withHeader("Retry-After", Long.toString(verdict.retryAfterSeconds()))
+                            .withBody(verdict.refusal().toString());
+                    verdict.headers().forEach(b::withHeader);
+                    return delayed(b.build(), method, path);
+                }
+            }
+            ResponseDefinition out = operation(method, path);
+            if (out == null) {
+                out = handle(method, path, url, r);
+            }
+            if (verdict != null && !verdict.headers().isEmpty()) {
+                ResponseDefinitionBuilder b = ResponseDefinitionBuilder.like(out);
+                verdict.headers().forEach(b::withHeader);
+                out = b.build();
+            }
+            return delayed(out, method, path);
         } catch (RuntimeException e) {
             return error(500, "InternalServerError", "simulator: " + e);
         }
+    }
+
+    // ---------------------------------------------------------------- identity and throttling facts
+
+    /** The identity service's answer: a JWT whose {@code appid} is the requesting client's id. */
+    private ResponseDefinition token(Request r) {
+        String clientId = "unknown";
+        for (String kv : String.valueOf(r.getBodyAsString()).split("&")) {
+            if (kv.startsWith("client_id=")) {
+                clientId = java.net.URLDecoder.decode(kv.substring(10), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+        java.util.Base64.Encoder e = java.util.Base64.getUrlEncoder().withoutPadding();
+        String claims = json.createObjectNode().put("aud", "https://management.core.windows.net/")
+                .put("tid", tenant).put("appid", clientId).put("oid", UUID.nameUUIDFromBytes(clientId.getBytes(
+                        java.nio.charset.StandardCharsets.UTF_8)).toString()).toString();
+        String jwt = e.encodeToString("{\"typ\":\"JWT\",\"alg\":\"none\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                + "." + e.encodeToString(claims.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + ".sig";
+        return respond(200, json.createObjectNode().put("token_type", "Bearer").put("expires_in", 3599)
+                .put("ext_expires_in", 3599).put("access_token", jwt));
+    }
+
+    /** The principal (the token's appid), the provider, the path below it and the region of a request. */
+    private ArmThrottling.Request facts(String method, String path, Request r) {
+        String principal = "unknown";
+        String auth = r.containsHeader("Authorization") ? r.getHeader("Authorization") : null;
+        if (auth != null && auth.startsWith("Bearer ")) {
+            String[] parts = auth.substring(7).split("\\.");
+            if (parts.length >= 2) {
+                try {
+                    JsonNode claims = json.readTree(java.util.Base64.getUrlDecoder().decode(parts[1]));
+                    principal = claims.path("appid").asText(principal).toLowerCase(Locale.ROOT);
+                } catch (java.io.IOException | IllegalArgumentException e) {
+                    // not a JWT: one unknown principal
+                }
+            }
+        }
+        String[] s = path.substring(1).split("/");
+        String sub = s.length > 1 ? s[1].toLowerCase(Locale.ROOT) : null;
+        String namespace = null;
+        StringBuilder template = new StringBuilder();
+        String region = null;
+        for (int i = 2; i < s.length; i++) {
+            if (s[i].equalsIgnoreCase("providers") && i + 1 < s.length) {
+                namespace = s[i + 1];
+                for (int j = i + 2, k = 0; j < s.length; j++, k++) {
+                    template.append(k == 0 ? "" : "/").append(k % 2 == 1 ? "{}" : s[j].toLowerCase(Locale.ROOT));
+                    if (k % 2 == 1 && s[j - 1].equalsIgnoreCase("locations")) {
+                        region = s[j].toLowerCase(Locale.ROOT);
+                    }
+                }
+                break;
+            }
+        }
+        if (region == null && (method.equals("PUT") || method.equals("PATCH"))) {
+            String loc = body(r).path("location").asText("");
+            region = loc.isEmpty() ? null : loc.replace(" ", "").toLowerCase(Locale.ROOT);
+        }
+        if (region == null && s.length >= 4 && s[2].equalsIgnoreCase("resourcegroups")) {
+            ObjectNode g = resources.get(key("/subscriptions/" + subscription + "/resourceGroups/" + s[3]));
+            if (g != null) {
+                region = g.path("location").asText("").toLowerCase(Locale.ROOT);
+            }
+        }
+        return new ArmThrottling.Request(method, sub, principal, namespace, template.toString(), region);
+    }
+
+    // ---------------------------------------------------------------- latencies and long-running operations
+
+    private ResponseDefinition delayed(ResponseDefinition out, String method, String path) {
+        if (latencies == null) {
+            return out;
+        }
+        long ms = method.equals("GET") ? latencies.readMs()
+                : method.equals("PUT") && path.toLowerCase(Locale.ROOT).contains("/microsoft.compute/virtualmachines/")
+                        ? latencies.vmPutMs() : latencies.writeMs();
+        int real = (int) Math.max(0, Math.round(ms / timeScale));
+        return real == 0 ? out : ResponseDefinitionBuilder.like(out).withFixedDelay(real).build();
+    }
+
+    /** Seconds a resource of this type takes to provision once its PUT is accepted; 0 for at once. */
+    private double provisioning(String type) {
+        switch (type.toLowerCase(Locale.ROOT)) {
+            case "microsoft.compute/virtualmachines":
+                return latencies.vmMinSeconds() + jitter.nextDouble() * (latencies.vmMaxSeconds() - latencies.vmMinSeconds());
+            case "microsoft.network/publicipaddresses":
+            case "microsoft.network/networkinterfaces":
+            case "microsoft.network/virtualnetworks":
+            case "microsoft.network/networksecuritygroups":
+                return 1 + jitter.nextDouble() * 3;
+            default:
+                return 0;
+        }
+    }
+
+    /** A new PUT made {@code path} (type {@code type}): with latencies, an operation under way; its answer's header. */
+    private String startOperation(String path, String type, String location) {
+        double seconds = latencies == null ? 0 : provisioning(type);
+        if (seconds <= 0) {
+            return null;
+        }
+        ObjectNode stored = resources.get(key(path));
+        ((ObjectNode) stored.path("properties")).put("provisioningState", "Creating");
+        String id = "op-" + (++operationIds);
+        Object[] op = {path, nanos.getAsLong() + (long) (seconds * ArmThrottling.S), id};
+        operations.put(id, op);
+        due.add(op);
+        return base + "/subscriptions/" + subscription + "/providers/" + type.substring(0, type.indexOf('/'))
+                + "/locations/" + (location == null || location.isEmpty() ? "westeurope" : location.toLowerCase(Locale.ROOT))
+                + "/operations/" + id + "?api-version=2025-04-01";
+    }
+
+    /** Operations whose time has come: their resources are provisioned. */
+    private void finishDue() {
+        long now = nanos.getAsLong();
+        while (!due.isEmpty() && (Long) due.peek()[1] <= now) {
+            Object[] op = due.poll();
+            ObjectNode stored = resources.get(key((String) op[0]));
+            if (stored != null) {
+                ((ObjectNode) stored.path("properties")).put("provisioningState", "Succeeded");
+            }
+        }
+    }
+
+    /** A GET of a long-running operation's status; null for any other request. */
+    private ResponseDefinition operation(String method, String path) {
+        if (!method.equals("GET")) {
+            return null;
+        }
+        int at = path.lastIndexOf("/operations/");
+        if (at < 0 || !path.toLowerCase(Locale.ROOT).contains("/locations/")) {
+            return null;
+        }
+        Object[] op = operations.get(path.substring(at + "/operations/".length()));
+        if (op == null) {
+            return null;
+        }
+        boolean done = (Long) op[1] <= nanos.getAsLong();
+        if (done) {
+            operations.remove((String) op[2]);
+        }
+        return ok(json.createObjectNode().put("name", (String) op[2]).put("status", done ? "Succeeded" : "InProgress"));
     }
 
     private ResponseDefinition handle(String method, String path, String url, Request r) throws RuntimeException {
@@ -506,6 +718,11 @@ final class ArmSimulator implements ResponseDefinitionTransformerV2 {
                                     + "/providers/Microsoft.Compute/locations/westeurope/operations/held-"
                                     + heldOperations.size() + "?api-version=2025-04-01")
                             .withBody(visible(stored, fullType).toString()).build();
+                }
+                String async = existing == null ? startOperation(path, fullType, location) : null;
+                if (async != null) {
+                    return new ResponseDefinitionBuilder().withStatus(201).withHeader("Content-Type", "application/json")
+                            .withHeader("Azure-AsyncOperation", async).withBody(visible(stored, fullType).toString()).build();
                 }
                 return respond(existing == null ? 201 : 200, visible(stored, fullType));
             }

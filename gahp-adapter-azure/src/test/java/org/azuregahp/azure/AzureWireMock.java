@@ -11,16 +11,16 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import com.azure.core.http.HttpClient;
-import com.azure.core.http.netty.NettyAsyncHttpClientBuilder;
+import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.IOException;
+import java.io.InputStream;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +34,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.azuregahp.ports.AccountRef;
 import org.azuregahp.ports.CloudAccount;
 import org.azuregahp.ports.CloudException;
@@ -74,7 +75,15 @@ final class AzureWireMock implements AutoCloseable {
 
     /** With a stateful {@link ArmSimulator} answering every request the token stub does not. */
     AzureWireMock(AzureSettings settings, java.time.Clock clock, ArmSimulator simulator) {
-        var options = options().dynamicHttpsPort().httpDisabled(true).containerThreads(40).jettyAcceptors(2);
+        this(settings, clock, simulator, System::nanoTime, () -> reactor.core.scheduler.Schedulers.parallel());
+    }
+
+    /** As above, with the adapter's pacing on the test's clock ({@code nanos}) and timer ({@code timers}). */
+    AzureWireMock(AzureSettings settings, java.time.Clock clock, ArmSimulator simulator,
+            java.util.function.LongSupplier nanos, java.util.function.Supplier<reactor.core.scheduler.Scheduler> timers) {
+        var options = options().dynamicHttpsPort().httpDisabled(true).containerThreads(40).jettyAcceptors(2)
+                .keystorePath(resource("/tls/test-keystore.p12")).keystoreType("PKCS12").keystorePassword("changeit")
+                .keyManagerPassword("changeit");
         if (simulator != null) {
             options.extensions(simulator);
         }
@@ -89,7 +98,7 @@ final class AzureWireMock implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         cloud = AzureCloud.create(settings.withPollInterval(Duration.ofMillis(20)).withMaxRetries(3), credentials,
-                insecureClient(), System::nanoTime, clock);
+                trustingClient(), nanos, clock, timers);
         stubToken();
         if (simulator != null) {
             simulator.base(base);
@@ -105,13 +114,33 @@ final class AzureWireMock implements AutoCloseable {
                         "managementendpointurl", "https://management.core.windows.net/")));
     }
 
-    static HttpClient insecureClient() {
-        try {
-            SslContext ssl = SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build();
-            reactor.netty.http.client.HttpClient netty = reactor.netty.http.client.HttpClient.create()
-                    .secure(spec -> spec.sslContext(ssl));
-            return new NettyAsyncHttpClientBuilder(netty).build();
-        } catch (SSLException e) {
+    /**
+     * The adapter's HTTP client (the JDK's, as in production) trusting only the test certificate
+     * WireMock serves ({@code src/test/resources/tls}, valid for localhost): TLS and host-name checks
+     * stay on, as against Azure.
+     */
+    static HttpClient trustingClient() {
+        try (InputStream in = AzureWireMock.class.getResourceAsStream("/tls/test-truststore.p12")) {
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(in, "changeit".toCharArray());
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext ssl = SSLContext.getInstance("TLS");
+            ssl.init(null, tmf.getTrustManagers(), null);
+            return new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder().sslContext(ssl)).build();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A class-path resource as a file (copied out when it sits in a jar, as in gahp-it). */
+    static String resource(String name) {
+        try (InputStream in = AzureWireMock.class.getResourceAsStream(name)) {
+            Path f = Files.createTempFile("azure-gahp-wm", name.substring(name.lastIndexOf('/') + 1));
+            Files.copy(in, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            f.toFile().deleteOnExit();
+            return f.toString();
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -17,7 +17,8 @@ final class FakeAccount implements CloudAccount {
     private final SecretVaults vaults;
     private final DeletionSchedules schedules;
 
-    FakeAccount(CloudState world, StepScheduler runner, String subscription) {
+    FakeAccount(CloudState world, StepScheduler shared, String subscription, String principal) {
+        StepScheduler runner = shared.as(new StepScheduler.Caller(subscription, principal));
         this.runner = runner;
         this.subscriptionKey = Model.key(subscription);
         this.vms = new FakeVirtualMachines(world, runner, subscription);

@@ -26,6 +26,7 @@ import org.azuregahp.ports.CloudException;
 import org.azuregahp.ports.CloudStatistics;
 import org.azuregahp.ports.DeferredCloudAccount;
 import org.azuregahp.ports.credentials.CredentialSource;
+import org.azuregahp.ports.credentials.Credentials;
 import org.azuregahp.ports.credentials.Secret;
 
 /**
@@ -125,11 +126,25 @@ public final class FakeCloud implements Cloud {
         private Clock clock = Clock.systemUTC();
         private Duration vmLifetime;
         private final Map<String, Set<String>> unregistered = new java.util.LinkedHashMap<>();
+        private boolean armBudgets;
         private CredentialSource credentials = CredentialSource.NONE;
         private StepScheduler.Timer timer;
         private StateStore.WriteCheck writeCheck;
 
         private Builder() {
+        }
+
+        /**
+         * Enforce Azure's request budgets on the builder's clock (off by default): per subscription,
+         * principal (the credential file's client id) and operation type, token buckets of 250 reads
+         * (25 a second), 200 writes and 200 deletes (10 a second), 15 times that per subscription across
+         * principals, Microsoft.Network's 1,000 writes per 5 minutes and Compute's PutVM3Min/PutVM30Min
+         * per region. An operation whose calls would not fit fails before it makes anything, with
+         * Azure's throttling error and wording and {@link CloudException#retryAfter()}.
+         */
+        public Builder armBudgets(boolean enforce) {
+            this.armBudgets = enforce;
+            return this;
         }
 
         /**
@@ -223,6 +238,9 @@ public final class FakeCloud implements Cloud {
         public FakeCloud build() {
             FakeCloud cloud = new FakeCloud(new Options(latency, failureRate, seed, stateFile, vmLifetime), clock,
                     credentials, timer, writeCheck);
+            if (armBudgets) {
+                cloud.runner.budgets(new ArmBudgets(clock));
+            }
             unregistered.forEach((sub, namespaces) -> namespaces.forEach(ns -> cloud.unregisterProvider(sub, ns, true)));
             return cloud;
         }
@@ -234,12 +252,18 @@ public final class FakeCloud implements Cloud {
             throw new CloudException("InvalidSubscriptionId",
                     "The provided subscription identifier '" + ref.subscription() + "' is malformed or invalid.");
         }
-        FakeAccount account = new FakeAccount(world, runner, ref.subscription().strip());
+        String subscription = ref.subscription().strip();
         if (ref.credentialFile() == null) {
-            return account;
+            return new FakeAccount(world, runner, subscription, "ambient");
         }
         // The file is read and checked (as Azure would) off this thread; every operation waits for it.
-        return DeferredCloudAccount.of(credentials.credentials(ref.credentialFile()).thenApply(c -> account));
+        // Its client id is the principal Azure's request budgets are counted against.
+        return DeferredCloudAccount.of(credentials.credentials(ref.credentialFile())
+                .thenApply(c -> new FakeAccount(world, runner, subscription, principal(c))));
+    }
+
+    private static String principal(Credentials c) {
+        return c.clientId() == null ? "unknown" : c.clientId().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** The current state document (pretty JSON). Secret values never appear in it. */

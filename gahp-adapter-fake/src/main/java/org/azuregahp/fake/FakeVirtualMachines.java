@@ -173,6 +173,7 @@ final class FakeVirtualMachines implements VirtualMachines {
         };
         op.location = spec.location();
         op.size = spec.size();
+        op.cost = ArmBudgets.Cost.vmCreate(spec.publicIp() instanceof PublicIpChoice.New);
         op.key = "vm-create|" + Model.key(subscription) + "|" + Model.key(spec.name());
         return runner.run(op);
     }

@@ -41,6 +41,8 @@ abstract class GroupDeletion<R extends Res> extends StepScheduler.Op<Void> {
         this.type = type;
         this.what = what;
         this.key = ownerKind + "-delete|" + Model.key(subscription) + "|" + Model.key(ref.toString());
+        // The group read, then its delete.
+        this.cost = new ArmBudgets.Cost(1, 0, 1, 0, 0);
     }
 
     /** The owner named {@code name} in the group, or null. */

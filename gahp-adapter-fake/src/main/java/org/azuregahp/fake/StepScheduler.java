@@ -26,8 +26,18 @@ final class StepScheduler {
     private final long latencyNanos;
     /** Saves changes before their results are delivered; null without a state file. */
     private final StateStore store;
-    private final Map<CompletableFuture<?>, Op<?>> pending = new ConcurrentHashMap<>();
+    private final Map<CompletableFuture<?>, Op<?>> pending;
+    /** The cloud's scheduler; this one, or the one a per-account view runs on. */
+    private final StepScheduler root;
+    /** Whose operations this view runs (null for the root): what the request budgets are charged to. */
+    private final Caller caller;
     private volatile boolean closed;
+    /** Azure's request budgets, when the cloud enforces them (root only). */
+    private volatile ArmBudgets budgets;
+
+    /** The subscription and principal (the credential's client id) an account's operations count against. */
+    record Caller(String subscription, String principal) {
+    }
 
     /** Where steps wait for their time: the fake's scheduler threads, or a clock tests move by hand. */
     interface Timer {
@@ -56,14 +66,39 @@ final class StepScheduler {
         this.timer = timer;
         this.latencyNanos = latencyNanos;
         this.store = store;
+        this.pending = new ConcurrentHashMap<>();
+        this.root = this;
+        this.caller = null;
+    }
+
+    private StepScheduler(StepScheduler root, Caller caller) {
+        this.world = root.world;
+        this.timer = root.timer;
+        this.latencyNanos = root.latencyNanos;
+        this.store = root.store;
+        this.pending = root.pending;
+        this.root = root;
+        this.caller = caller;
+    }
+
+    /** The same scheduler, running one account's operations (charged to its budgets). */
+    StepScheduler as(Caller caller) {
+        return new StepScheduler(root, caller);
+    }
+
+    /** Enforces Azure's request budgets from now on. */
+    void budgets(ArmBudgets budgets) {
+        root.budgets = budgets;
     }
 
     /** One operation. {@link #at} gives each step's time as a fraction of the latency. */
     abstract static class Op<T> {
         final AzureRules.OpKind kind;
         final double[] at;
-        /** For the wording of injected quota errors. */
+        /** For the wording of injected quota errors, and the regional budgets. */
         String location;
+        /** What the operation takes from Azure's request budgets; null for its kind's usual cost. */
+        ArmBudgets.Cost cost;
         String size;
         /** The operation's own future (set before step 0), for later duplicates to wait on. */
         CompletableFuture<T> self;
@@ -97,7 +132,7 @@ final class StepScheduler {
     <T> CompletableFuture<T> run(Op<T> op) {
         CompletableFuture<T> result = new CompletableFuture<>();
         op.self = result;
-        if (closed) {
+        if (root.closed) {
             result.completeExceptionally(closedError());
             return result;
         }
@@ -110,9 +145,18 @@ final class StepScheduler {
         }
         CloudState.Fault fault;
         synchronized (world) {
-            if (closed) {
+            if (root.closed) {
                 result.completeExceptionally(closedError());
                 return result;
+            }
+            ArmBudgets b = root.budgets;
+            if (b != null && caller != null) {
+                CloudException refused = b.charge(caller.subscription(), caller.principal(), op.location,
+                        op.cost != null ? op.cost : ArmBudgets.Cost.of(op.kind));
+                if (refused != null) {
+                    result.completeExceptionally(refused);
+                    return result;
+                }
             }
             op.random = world.operationRandom(op.key == null ? op.kind.name() : op.key);
             fault = world.drawFault(op.random, op.kind, op.at.length, op.location, op.size);
@@ -238,7 +282,7 @@ final class StepScheduler {
      * "creating").
      */
     void close() {
-        closed = true;
+        root.closed = true;
         synchronized (world) {
             for (Op<?> op : pending.values()) {
                 finishNow(op);

@@ -1,6 +1,8 @@
 package org.azuregahp.ports;
 
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A failure of a cloud operation, in words fit for a GAHP result line.
@@ -26,15 +28,38 @@ public class CloudException extends RuntimeException {
     public static final String TIMEOUT = "OperationTimedOut";
 
     private final String code;
+    private final Duration retryAfter;
 
     public CloudException(String code, String message) {
-        super(message, null, false, false);
-        this.code = Objects.requireNonNull(code, "code");
+        this(code, message, (Throwable) null);
     }
 
     public CloudException(String code, String message, Throwable cause) {
+        this(code, message, cause, null);
+    }
+
+    private CloudException(String code, String message, Throwable cause, Duration retryAfter) {
         super(message, cause, false, false);
         this.code = Objects.requireNonNull(code, "code");
+        this.retryAfter = retryAfter;
+    }
+
+    /**
+     * The cloud refused the request for now (its request budget is spent) and said when to try
+     * again: Azure's {@code Retry-After}.
+     */
+    public static CloudException throttled(String code, String message, Duration retryAfter) {
+        return new CloudException(code, message, null, Objects.requireNonNull(retryAfter, "retryAfter"));
+    }
+
+    /** As {@link #throttled(String, String, Duration)}, keeping the failure it translates. */
+    public static CloudException throttled(String code, String message, Duration retryAfter, Throwable cause) {
+        return new CloudException(code, message, cause, Objects.requireNonNull(retryAfter, "retryAfter"));
+    }
+
+    /** How long the cloud asked to wait before trying again, when it refused for its request budget. */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
     }
 
     public String code() {
