@@ -104,6 +104,10 @@ final class Logging {
             for (String sdk : SDK_LOGGERS) {
                 context.getLogger(sdk).setLevel(Level.WARN);
             }
+            // The JDK HTTP client computes Content-Length itself and refuses the header the SDK sets, and
+            // the SDK's adapter warns about that on every request with a body: a warning per create
+            // that means nothing would bury the log's real warnings. Only that warning is dropped.
+            context.addTurboFilter(new RestrictedHeaderWarning());
         }
 
         if (file == null) {
@@ -121,6 +125,22 @@ final class Logging {
         }
         root.addAppender(fileAppender);
         return null;
+    }
+
+    /**
+     * Drops the SDK's JDK HTTP client adapter's "The header is restricted ..." warning (once per
+     * request with a body, about a header the JDK client sets itself); everything else passes.
+     */
+    static final class RestrictedHeaderWarning extends ch.qos.logback.classic.turbo.TurboFilter {
+        @Override
+        public ch.qos.logback.core.spi.FilterReply decide(org.slf4j.Marker marker, Logger logger, Level level,
+                String format, Object[] params, Throwable t) {
+            if (format != null && logger.getName().startsWith("com.azure.core.http.jdk.httpclient.")
+                    && format.contains("The header is restricted by 'java.net.http.HttpClient'")) {
+                return ch.qos.logback.core.spi.FilterReply.DENY;
+            }
+            return ch.qos.logback.core.spi.FilterReply.NEUTRAL;
+        }
     }
 
     /** Logger name prefixes of the libraries under the Azure adapter. */

@@ -114,6 +114,49 @@ class LoggingTest {
     }
 
     @Test
+    void theJdkHttpClientsWarningAboutContentLengthOnEveryRequestIsNotLoggedUnlessDebug(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("gahp.log");
+        assertThat(Logging.configure(settings("--log", file.toString()))).isNull();
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer
+                .create(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        server.start();
+        try {
+            com.azure.core.http.HttpClient client = new com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder().build();
+            byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+            com.azure.core.http.HttpRequest put = new com.azure.core.http.HttpRequest(com.azure.core.http.HttpMethod.PUT,
+                    "http://127.0.0.1:" + server.getAddress().getPort() + "/vm")
+                    .setHeader(com.azure.core.http.HttpHeaderName.CONTENT_LENGTH, String.valueOf(body.length))
+                    .setBody(body);
+            for (int i = 0; i < 3; i++) {
+                try (com.azure.core.http.HttpResponse response = client.sendSync(put,
+                        com.azure.core.util.Context.NONE)) {
+                    assertThat(response.getStatusCode()).isEqualTo(200);
+                }
+            }
+            LoggerFactory.getLogger("org.azuregahp.test").warn("own-warn m7");
+            LoggerFactory.getLogger("com.azure.core.http.jdk.httpclient.JdkHttpClient").warn("other-sdk-warn m7");
+            assertThat(Files.readString(file)).contains("own-warn m7").contains("other-sdk-warn m7")
+                    .doesNotContain("restricted");
+
+            Path debugFile = dir.resolve("debug.log");
+            Logging.configure(settings("--log", debugFile.toString(), "--log-level", "debug"));
+            try (com.azure.core.http.HttpResponse response = client.sendSync(put, com.azure.core.util.Context.NONE)) {
+                assertThat(response.getStatusCode()).isEqualTo(200);
+            }
+            assertThat(Files.readString(debugFile)).as("the warning is still there at debug, proving the request made it")
+                    .contains("The header is restricted");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void logLinesCarryAUtcTimestampLevelThreadLoggerAndStackTrace(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("gahp.log");
         Logging.configure(settings("--log", file.toString()));
