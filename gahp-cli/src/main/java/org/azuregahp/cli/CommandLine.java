@@ -67,6 +67,7 @@ final class CommandLine {
         Path fakeState;
         Duration fakeVmLifetime;
         int fakeTimeScale = 1;
+        boolean fakeArmBudgets;
         int maxInFlight = Settings.DEFAULT_MAX_IN_FLIGHT;
         Duration requestTimeout = Settings.DEFAULT_REQUEST_TIMEOUT;
         int maxLineBytes = Settings.DEFAULT_MAX_LINE_BYTES;
@@ -104,6 +105,9 @@ final class CommandLine {
                     break;
                 case "fake-time-scale":
                     fakeTimeScale = parseInt(v, 1, 100_000);
+                    break;
+                case "fake-arm-budgets":
+                    fakeArmBudgets = parseBoolean(v);
                     break;
                 case "max-in-flight":
                     maxInFlight = parseInt(v, 1, 1_000_000);
@@ -153,7 +157,7 @@ final class CommandLine {
             return new Settings(cloud, fakeLatency, fakeFailureRate, fakeSeed, fakeState, fakeVmLifetime, fakeTimeScale,
                     maxInFlight,
                     requestTimeout, maxLineBytes, logFile, logLevel, interactive, stdio, automationAccount,
-                    automationResourceGroup, azurePollInterval, azureMaxConcurrent);
+                    automationResourceGroup, azurePollInterval, azureMaxConcurrent, fakeArmBudgets);
         }
     }
 
@@ -179,6 +183,11 @@ final class CommandLine {
             new Option("fake-time-scale", "N",
                     "The fake cloud's clock runs N times faster than real time (scheduled deletions and VM lifetimes"
                             + " come sooner; latencies do not change).", "1", true),
+            new Option("fake-arm-budgets", null,
+                    "The fake cloud enforces Azure Resource Manager's request budgets (reads, writes and deletes per"
+                            + " subscription and principal, Network writes per region, Compute's VM creates per region):"
+                            + " a request over them fails with Azure's throttling error, saying when to try again.",
+                    null, true),
             new Option("max-in-flight", "N", "Cloud operations running at once; more are queued, never refused.",
                     Integer.toString(Settings.DEFAULT_MAX_IN_FLIGHT), true),
             new Option("request-timeout", "DURATION", "A request still running this long gets an OperationTimedOut error result.",

@@ -26,7 +26,8 @@ record Settings(
         String automationAccount,
         String automationResourceGroup,
         Duration azurePollInterval,
-        Integer azureMaxConcurrent) {
+        Integer azureMaxConcurrent,
+        boolean fakeArmBudgets) {
 
     static final int DEFAULT_MAX_IN_FLIGHT = 1000;
     static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(590);
@@ -52,7 +53,7 @@ record Settings(
 
     static Settings defaults() {
         return new Settings(CloudKind.AZURE, Duration.ZERO, 0.0, null, null, null, 1, DEFAULT_MAX_IN_FLIGHT,
-                DEFAULT_REQUEST_TIMEOUT, DEFAULT_MAX_LINE_BYTES, null, null, false, false, null, null, null, null);
+                DEFAULT_REQUEST_TIMEOUT, DEFAULT_MAX_LINE_BYTES, null, null, false, false, null, null, null, null, false);
     }
 
     /**

@@ -148,6 +148,7 @@ final class Wiring {
                 .credentials(credentials)
                 .latency(settings.fakeLatency())
                 .failureRate(settings.fakeFailureRate())
+                .armBudgets(settings.fakeArmBudgets())
                 .clock(clock);
         if (settings.fakeSeed() != null) {
             builder.seed(settings.fakeSeed());

@@ -47,13 +47,13 @@ class CommandLineTest {
     void everyFlagIsParsedIntoItsSetting() {
         Settings s = run(List.of("--cloud", "fake", "--fake-latency", "250ms", "--fake-failure-rate", "0.25",
                 "--fake-seed", "42", "--fake-state", "/tmp/state.json", "--fake-vm-lifetime", "1m",
-                "--fake-time-scale", "60", "--max-in-flight", "64", "--request-timeout", "30s", "--max-line-bytes", "4096", "--log", "/tmp/g.log",
+                "--fake-time-scale", "60", "--fake-arm-budgets", "--max-in-flight", "64", "--request-timeout", "30s", "--max-line-bytes", "4096", "--log", "/tmp/g.log",
                 "--log-level", "debug", "--interactive", "--automation-account", "acct",
                 "--automation-resource-group", "rg", "--azure-poll-interval", "2s", "--azure-max-concurrent", "8"),
                 Map.of());
         assertThat(s).isEqualTo(new Settings(CloudKind.FAKE, Duration.ofMillis(250), 0.25, 42L,
                 Path.of("/tmp/state.json"), Duration.ofMinutes(1), 60, 64, Duration.ofSeconds(30), 4096,
-                Path.of("/tmp/g.log"), LogLevel.DEBUG, true, false, "acct", "rg", Duration.ofSeconds(2), 8));
+                Path.of("/tmp/g.log"), LogLevel.DEBUG, true, false, "acct", "rg", Duration.ofSeconds(2), 8, true));
     }
 
     @Test
@@ -218,6 +218,18 @@ class CommandLineTest {
         assertThat(run(List.of("--cloud", "fake", flag, value), Map.of()).cloud()).isEqualTo(CloudKind.FAKE);
         assertThat(run(List.of(flag, value), Map.of("AZURE_GAHP_CLOUD", "fake")).cloud()).isEqualTo(CloudKind.FAKE);
         assertThat(run(List.of("--cloud", "fake"), Map.of(variable, value)).cloud()).isEqualTo(CloudKind.FAKE);
+    }
+
+    @Test
+    void theFakeArmBudgetsSwitchNeedsTheFakeCloudAndIsOffByDefault() {
+        assertThat(error(List.of("--fake-arm-budgets"), Map.of())).isEqualTo("--fake-arm-budgets"
+                + " applies only to the fake cloud: add --cloud fake, or remove it to use Azure");
+        assertThat(run(List.of("--cloud", "fake"), Map.of()).fakeArmBudgets()).isFalse();
+        assertThat(run(List.of("--cloud", "fake", "--fake-arm-budgets"), Map.of()).fakeArmBudgets()).isTrue();
+        assertThat(run(List.of("--cloud", "fake"), Map.of("AZURE_GAHP_FAKE_ARM_BUDGETS", "yes")).fakeArmBudgets())
+                .isTrue();
+        assertThat(error(List.of("--cloud", "fake", "--fake-arm-budgets=no"), Map.of()))
+                .isEqualTo("option --fake-arm-budgets takes no value");
     }
 
     @ParameterizedTest(name = "{0}")
