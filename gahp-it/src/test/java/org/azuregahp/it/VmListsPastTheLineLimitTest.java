@@ -1,7 +1,6 @@
 package org.azuregahp.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.azuregahp.it.LauncherTestSupport.SUB;
 
 import java.nio.charset.StandardCharsets;
@@ -10,8 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import org.azuregahp.ports.testing.GridmanagerReading;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class VmListsPastTheLineLimitTest {
     static final String PREFIX = "GAHP:";
     /** HTCondor's gridmanager reads into a buffer of this many bytes (1024 * 500 in gahp-client.cpp). */
-    static final int GRIDMANAGER_BUFFER = 512_000;
+    static final int GRIDMANAGER_BUFFER = GridmanagerReading.BUFFER;
 
     @TempDir
     Path dir;
@@ -42,48 +41,11 @@ class VmListsPastTheLineLimitTest {
         return vms;
     }
 
-    /**
-     * The gridmanager's reading of a result line: byte by byte into its 512,000-byte buffer (escape
-     * backslashes and CRs are not stored; an argument longer than the buffer aborts it), arguments split
-     * at unescaped spaces, the prefix stripped; for {@code AZURE_VM_LIST} {@code argv[1]} must be
-     * {@code NULL} and there must be exactly {@code 3 + 2·count} arguments. Answers name (lower-cased) →
-     * what follows the last {@code /} of its status.
-     */
+    /** The gridmanager's reading of a VM list result line ({@link GridmanagerReading}): name → state. */
     static Map<String, String> gridmanagerReads(String line, String requestId) {
-        byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
-        List<String> argv = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean escaped = false;
-        for (byte b : bytes) {
-            if (cur.length() >= GRIDMANAGER_BUFFER) {
-                fail("an argument longer than the gridmanager's buffer");
-            }
-            char c = (char) (b & 0xff);
-            if (escaped) {
-                cur.append(c);
-                escaped = false;
-            } else if (c == '\\') {
-                escaped = true;
-            } else if (c == '\r') {
-                continue;
-            } else if (c == ' ' || c == '\n') {
-                argv.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(c);
-            }
-        }
-        assertThat(argv.get(0)).isEqualTo(PREFIX + requestId);
-        assertThat(argv.get(1)).as("a success: %s", argv.get(1).length() > 300 ? "" : argv.get(1)).isEqualTo("NULL");
-        int count = Integer.parseInt(argv.get(2));
-        assertThat(argv).as("3 + 2·count arguments").hasSize(3 + 2 * count);
-        Map<String, String> states = new LinkedHashMap<>();
-        for (int i = 0; i < count; i++) {
-            String status = argv.get(4 + 2 * i);
-            int slash = status.lastIndexOf('/');
-            states.put(argv.get(3 + 2 * i).toLowerCase(Locale.ROOT), slash < 0 ? status : status.substring(slash + 1));
-        }
-        return states;
+        GridmanagerReading.VmList read = GridmanagerReading.vmList(line, PREFIX);
+        assertThat(read.requestId()).isEqualTo(requestId);
+        return read.states();
     }
 
     /**

@@ -1,9 +1,7 @@
 package org.azuregahp.domain.result;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +13,7 @@ import org.azuregahp.domain.codec.GahpCodec;
 import org.azuregahp.domain.result.ResultEncoder.Encoded;
 import org.azuregahp.domain.result.ResultEncoder.VmListForm;
 import org.azuregahp.ports.VmStatus;
+import org.azuregahp.ports.testing.GridmanagerReading;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class VmListFormsTest {
 
     /** HTCondor's gridmanager reads a line into a buffer of this many bytes and aborts on a longer one. */
-    static final int GRIDMANAGER_BUFFER = 512_000;
+    static final int GRIDMANAGER_BUFFER = GridmanagerReading.BUFFER;
     /** The server's own limit (protocol.md: never a line longer than 400,000 bytes). */
     static final int SERVER_LIMIT = 400_000;
     /** How long a compact VM list may be (issue 12.2: under the gridmanager's buffer). */
@@ -34,56 +33,9 @@ class VmListFormsTest {
     static final List<String> RUNNING = List.of("ProvisioningState/succeeded", "PowerState/running");
     static final List<String> DEALLOCATED = List.of("ProvisioningState/succeeded", "PowerState/deallocated");
 
-    /**
-     * What the gridmanager makes of a result line: it reads it byte by byte into a 512,000-byte buffer
-     * (backslashes and CRs are not stored; more aborts it), splits it at unescaped spaces, strips the
-     * prefix, and for {@code AZURE_VM_LIST} wants {@code argv[1] == NULL} and exactly
-     * {@code 3 + 2·count} fields. Each VM's name is lower-cased; of its status it keeps what follows the
-     * last {@code /} (all of it when there is none). Answers name → state, in the order listed.
-     */
+    /** What the gridmanager makes of a result line ({@link GridmanagerReading}): name → state, in order. */
     static Map<String, String> gridmanagerReads(String line) {
-        byte[] bytes = (PREFIX + line + "\n").getBytes(StandardCharsets.UTF_8);
-        List<String> argv = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        int stored = 0;
-        boolean escaped = false;
-        for (byte b : bytes) {
-            if (stored >= GRIDMANAGER_BUFFER) {
-                fail("an argument of more than %d bytes: the gridmanager would abort", GRIDMANAGER_BUFFER);
-            }
-            char c = (char) (b & 0xff);
-            if (escaped) {
-                cur.append(c);
-                stored++;
-                escaped = false;
-            } else if (c == '\\') {
-                escaped = true;
-            } else if (c == '\r') {
-                continue;
-            } else if (c == ' ' || c == '\n') {
-                argv.add(cur.toString());
-                cur.setLength(0);
-                stored = 0;
-                if (c == '\n') {
-                    break;
-                }
-            } else {
-                cur.append(c);
-                stored++;
-            }
-        }
-        assertThat(argv.get(0)).startsWith(PREFIX);
-        argv.set(0, argv.get(0).substring(PREFIX.length()));
-        assertThat(argv.get(1)).as("a success").isEqualTo("NULL");
-        int count = Integer.parseInt(argv.get(2));
-        assertThat(argv).as("3 + 2·count fields").hasSize(3 + 2 * count);
-        Map<String, String> states = new LinkedHashMap<>();
-        for (int i = 0; i < count; i++) {
-            String status = argv.get(4 + 2 * i);
-            int slash = status.lastIndexOf('/');
-            states.put(argv.get(3 + 2 * i).toLowerCase(Locale.ROOT), slash < 0 ? status : status.substring(slash + 1));
-        }
-        return states;
+        return GridmanagerReading.vmList(PREFIX + line, PREFIX).states();
     }
 
     /**
