@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class GahpProcess implements AutoCloseable {
     static final Duration DEFAULT_WAIT = Duration.ofSeconds(20);
+    /** How long to wait for the output pumps after the exit: only a guard, never reached in practice. */
+    private static final Duration DRAIN = Duration.ofSeconds(20);
 
     private final Process process;
     private final OutputStream stdin;
@@ -136,8 +138,23 @@ final class GahpProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits for the exit; once the server has exited, also for its stdout and stderr to be read to
+     * their end, so {@link #stderr()} and {@link #allStdout()} are complete (the pumping threads can
+     * lag behind the exit on a loaded machine).
+     */
     boolean waitFor(Duration wait) throws InterruptedException {
-        return process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS);
+        if (!process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+            return false;
+        }
+        drainOutput();
+        return true;
+    }
+
+    /** After the exit: waits (bounded, a guard against a grandchild holding the pipes) for both pumps. */
+    private void drainOutput() throws InterruptedException {
+        outReader.join(DRAIN.toMillis());
+        errReader.join(DRAIN.toMillis());
     }
 
     int exitValue() {
@@ -177,7 +194,7 @@ final class GahpProcess implements AutoCloseable {
                 process.destroyForcibly();
                 process.waitFor(5, TimeUnit.SECONDS);
             }
-            outReader.join(2000);
+            drainOutput();
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
