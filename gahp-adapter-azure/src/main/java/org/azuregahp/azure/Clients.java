@@ -35,6 +35,12 @@ import java.util.function.Supplier;
  * until shortly before it expires, and the pacing of every call to Resource Manager's budgets
  * ({@link ArmPacingPolicy}). Only the service clients (not the umbrella fluent managers) are
  * built: each costs a fraction of a second, the umbrella several seconds.
+ *
+ * <p>They come from the SDK's generated builders, which live in {@code implementation} packages its
+ * modules do not export (so this module has no {@code module-info.java}). The public route to the same
+ * clients, {@code XxxManager.authenticate(pipeline, profile).serviceClient()}, is not taken: each
+ * manager also builds a {@code ResourceManager} of nine clients, {@code ComputeManager} a storage, network
+ * and authorization manager too, and no manager takes a poll interval ({@code SdkClientFootprintBench}).
  */
 final class Clients {
     private final Connection connection;
