@@ -8,7 +8,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -167,6 +171,31 @@ class TimerSchedulerTest {
         assertThatThrownBy(() -> at(20, "b")).isInstanceOf(RejectedExecutionException.class);
         assertThatThrownBy(() -> at(1, "c")).isInstanceOf(RejectedExecutionException.class);
         assertThat(scheduler.waiting()).isEqualTo(1);
+    }
+
+    @Test
+    void onTheJdksTimerTasksRunOnItsThreadInOrderAndAStoppedTimerRefuses() throws Exception {
+        ScheduledThreadPoolExecutor jdk = new ScheduledThreadPoolExecutor(1, r -> new Thread(r, "test-timer"));
+        jdk.setRemoveOnCancelPolicy(true);
+        try {
+            Scheduler onJdk = Scheduler.on(jdk);
+            List<String> order = new CopyOnWriteArrayList<>();
+            CountDownLatch done = new CountDownLatch(1);
+            Scheduler.Cancellable dropped = onJdk.schedule(Duration.ofHours(1), () -> order.add("dropped"));
+            onJdk.schedule(Duration.ZERO, () -> order.add("first on " + Thread.currentThread().getName()));
+            onJdk.schedule(Duration.ZERO, () -> {
+                order.add("second");
+                done.countDown();
+            });
+            dropped.cancel();
+            assertThat(done.await(30, TimeUnit.SECONDS)).as("a guard against a hang only").isTrue();
+            assertThat(order).containsExactly("first on test-timer", "second");
+            jdk.shutdownNow();
+            assertThatThrownBy(() -> onJdk.schedule(Duration.ofHours(2), () -> { }))
+                    .isInstanceOf(RejectedExecutionException.class);
+        } finally {
+            jdk.shutdownNow();
+        }
     }
 
     @Test
