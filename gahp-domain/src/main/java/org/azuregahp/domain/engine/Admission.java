@@ -355,6 +355,10 @@ final class Admission {
             if (read == null) {
                 return CompletableFuture.failedFuture(new IllegalStateException("the local files answered no stage"));
             }
+            if (read instanceof CompletableFuture<Optional<String>> f && f.isDone()) {
+                // Answered already (the handler goes on here, on its own thread): no hand-off to make.
+                return read;
+            }
             // Back onto the engine's workers: the reading thread is the file port's, not ours.
             return read.thenApplyAsync(text -> text, executor);
         }

@@ -1,10 +1,7 @@
 package org.azuregahp.domain.engine;
 
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a task later: the engine's per-request deadlines and the handlers' retry waits. Given to the
@@ -27,12 +24,13 @@ public interface Scheduler {
         void cancel();
     }
 
-    /** A scheduler on {@code timer}; whoever made {@code timer} shuts it down. */
+    /**
+     * A scheduler on {@code timer}; whoever made {@code timer} shuts it down. The tasks wait in the
+     * scheduler and only the earliest is on {@code timer} at a time, so scheduling a task due after
+     * another (every request's deadline, the timeout being the same for all) and cancelling it never
+     * wakes the timer's thread. Due tasks run one after another on the timer's thread.
+     */
     static Scheduler on(ScheduledExecutorService timer) {
-        Objects.requireNonNull(timer, "timer");
-        return (delay, task) -> {
-            ScheduledFuture<?> f = timer.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
-            return () -> f.cancel(false);
-        };
+        return new TimerScheduler(TimerScheduler.Timer.of(timer));
     }
 }
