@@ -2,7 +2,6 @@ package org.azuregahp.cli;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -12,7 +11,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongSupplier;
 
 import org.azuregahp.ports.CloudException;
 import org.azuregahp.ports.credentials.CredentialSource;
@@ -32,14 +30,6 @@ import org.slf4j.LoggerFactory;
  * <li>Only regular files, at most {@link CredentialFiles#MAX_BYTES} of them ({@link RegularFiles}).
  * <li>What it parsed is kept per path with the file's size, modification time and identity (inode):
  * a request whose file is unchanged costs one {@code stat}, not a read and a parse.
- * <li>With a trust period (the server's is {@link #TRUST_UNCHANGED}), a file found unchanged less than
- * that long ago is not looked at again: its credentials are answered at once, completed, with no
- * file-system call and no other thread (a lockstep client's next request does not wait for a thread
- * hand-off and back). So a request up to that long after the file changed may still get its previous
- * contents, as it would have had it come that much earlier; a file that disappears or breaks is
- * noticed by the first request after the period. Nothing is answered from memory that was not found
- * unchanged by a look that ended well, and a look's start, not its end, starts the period (a look
- * that took long trusts the file for less).
  * <li>A file users other than its owner may read is warned about in the log, once per file.
  * </ul>
  */
@@ -47,8 +37,6 @@ final class FileCredentialSource implements CredentialSource {
     /** Files looked at at once; beyond this, file systems are likely hung and a request fails at once. */
     static final int MAX_READS = 64;
     private static final int MAX_CACHED = 1024;
-    /** How long the server trusts a credential file found unchanged without looking again. */
-    static final Duration TRUST_UNCHANGED = Duration.ofSeconds(1);
     private static final Logger LOG = LoggerFactory.getLogger(FileCredentialSource.class);
 
     /** The file-system calls the source makes (a seam for tests). */
@@ -75,8 +63,7 @@ final class FileCredentialSource implements CredentialSource {
     private record Stamp(long size, FileTime modified, Object fileKey) {
     }
 
-    /** What a file held, and when ({@link #now}) the last look that found it so began. */
-    private record Parsed(Stamp stamp, Credentials credentials, long checkedAt) {
+    private record Parsed(Stamp stamp, Credentials credentials) {
     }
 
     private final FileAccess files;
@@ -84,44 +71,19 @@ final class FileCredentialSource implements CredentialSource {
     private final ConcurrentHashMap<String, CompletableFuture<Credentials>> looking = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Parsed> parsed = new ConcurrentHashMap<>();
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
-    private final long trustNanos;
-    private final LongSupplier now;
 
-    /**
-     * Looks at files on {@code threads}, with a budget of {@link #MAX_READS} files at once, at every
-     * request (no trust period).
-     */
+    /** Looks at files on {@code threads}, with a budget of {@link #MAX_READS} files at once. */
     FileCredentialSource(FileReads threads) {
         this(FileAccess.LOCAL, threads);
     }
 
-    /** The same, trusting a file found unchanged for {@code trustUnchanged} without looking again. */
-    FileCredentialSource(FileReads threads, Duration trustUnchanged) {
-        this(FileAccess.LOCAL, threads, trustUnchanged, System::nanoTime);
-    }
-
     FileCredentialSource(FileAccess files, FileReads threads) {
-        this(files, threads, Duration.ZERO, System::nanoTime);
-    }
-
-    /**
-     * @param now nanoseconds, as {@link System#nanoTime} (tests move it by hand)
-     */
-    FileCredentialSource(FileAccess files, FileReads threads, Duration trustUnchanged, LongSupplier now) {
         this.files = Objects.requireNonNull(files, "files");
         this.readers = threads.lane(MAX_READS);
-        this.trustNanos = trustUnchanged.isNegative() ? 0 : trustUnchanged.toNanos();
-        this.now = Objects.requireNonNull(now, "now");
     }
 
     @Override
     public CompletionStage<Credentials> credentials(String path) {
-        if (trustNanos > 0) {
-            Parsed known = parsed.get(path);
-            if (known != null && now.getAsLong() - known.checkedAt() < trustNanos) {
-                return CompletableFuture.completedFuture(known.credentials());
-            }
-        }
         CompletableFuture<Credentials> mine = new CompletableFuture<>();
         CompletableFuture<Credentials> underWay = looking.putIfAbsent(path, mine);
         if (underWay != null) {
@@ -152,7 +114,6 @@ final class FileCredentialSource implements CredentialSource {
     }
 
     private Credentials load(String path) {
-        long lookStarted = now.getAsLong();
         Path file;
         try {
             file = Path.of(path);
@@ -168,14 +129,13 @@ final class FileCredentialSource implements CredentialSource {
             Stamp stamp = new Stamp(attributes.size(), attributes.lastModifiedTime(), attributes.fileKey());
             Parsed known = parsed.get(path);
             if (known != null && known.stamp().equals(stamp)) {
-                parsed.put(path, new Parsed(stamp, known.credentials(), lookStarted));
                 return known.credentials();
             }
             Credentials credentials = CredentialFiles.parse(path, files.read(file, CredentialFiles.MAX_BYTES));
             if (parsed.size() >= MAX_CACHED) {
                 parsed.clear();
             }
-            parsed.put(path, new Parsed(stamp, credentials, lookStarted));
+            parsed.put(path, new Parsed(stamp, credentials));
             return credentials;
         } catch (RegularFiles.Problem e) {
             parsed.remove(path);

@@ -70,11 +70,10 @@ final class Wiring {
     /**
      * Where both clouds read the credential files requests name: on the file-reading threads (off the
      * engine's), only regular files, parsed once per version of a file, warning about files others can
-     * read; a file found unchanged is trusted for {@link FileCredentialSource#TRUST_UNCHANGED} without
-     * another look (answered at once, on the asking thread: no hand-off per request).
+     * read.
      */
     static CredentialSource credentialSource(FileReads fileReads) {
-        return new FileCredentialSource(fileReads, FileCredentialSource.TRUST_UNCHANGED);
+        return new FileCredentialSource(fileReads);
     }
 
     /**

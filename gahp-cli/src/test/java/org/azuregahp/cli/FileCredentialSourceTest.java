@@ -9,14 +9,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.azuregahp.ports.CloudException;
 import org.azuregahp.ports.credentials.Credentials;
@@ -204,63 +202,6 @@ class FileCredentialSourceTest {
         assertThat(failure(ask(source, file)).getMessage()).contains("has no tenantId");
         Files.delete(file);
         assertThat(failure(ask(source, file)).getMessage()).contains("does not exist");
-    }
-
-    @Test
-    void withATrustPeriodAFileFoundUnchangedIsAnsweredAtOnceWithoutALookUntilThePeriodEnds() throws Exception {
-        Path file = write("azure_auth.json", JSON, "rw-------");
-        WatchedFiles files = WatchedFiles.plain();
-        AtomicLong nanos = new AtomicLong(1_000_000_000L);
-        FileCredentialSource source = new FileCredentialSource(files, new FileReads(), Duration.ofSeconds(1),
-                nanos::get);
-        Credentials first = get(ask(source, file));
-        assertThat(files.looks.get(file.toString())).hasValue(1);
-
-        for (int i = 0; i < 10; i++) {
-            nanos.addAndGet(90_000_000L); // 0.9 s in all
-            CompletableFuture<Credentials> again = ask(source, file);
-            assertThat(again).as("answered at once, on the asking thread").isCompleted();
-            assertThat(get(again)).isSameAs(first);
-        }
-        assertThat(files.looks.get(file.toString())).as("no look within the period").hasValue(1);
-
-        // Changed within the period: still the old credentials, until the period ends.
-        Files.writeString(file, JSON.replace(SECRET, SECRET.toUpperCase()));
-        Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
-        assertThat(get(ask(source, file)).clientSecret().reveal()).isEqualTo(SECRET);
-        nanos.addAndGet(100_000_000L); // 1.0 s after the look
-        assertThat(get(ask(source, file)).clientSecret().reveal()).isEqualTo(SECRET.toUpperCase());
-        assertThat(files.looks.get(file.toString())).hasValue(2);
-        assertThat(files.reads).hasValue(2);
-
-        // A look that finds the file unchanged starts a new period.
-        nanos.addAndGet(1_500_000_000L);
-        Credentials second = get(ask(source, file));
-        assertThat(files.looks.get(file.toString())).hasValue(3);
-        assertThat(files.reads).as("unchanged: not read again").hasValue(2);
-        nanos.addAndGet(500_000_000L);
-        assertThat(ask(source, file)).isCompleted();
-        assertThat(get(ask(source, file))).isSameAs(second);
-        assertThat(files.looks.get(file.toString())).hasValue(3);
-
-        // Gone: noticed by the first request after the period, and nothing is trusted afterwards.
-        Files.delete(file);
-        nanos.addAndGet(1_000_000_000L);
-        assertThat(failure(ask(source, file)).getMessage()).contains("does not exist");
-        assertThat(failure(ask(source, file)).getMessage()).contains("does not exist");
-        assertThat(files.looks.get(file.toString())).hasValue(5);
-    }
-
-    @Test
-    void withATrustPeriodAFileThatFailsIsLookedAtEveryTime() throws Exception {
-        Path file = write("broken.json", "{\"clientId\": \"a\"}", "rw-------");
-        WatchedFiles files = WatchedFiles.plain();
-        FileCredentialSource source = new FileCredentialSource(files, new FileReads(), Duration.ofSeconds(1),
-                () -> 0L);
-        for (int i = 0; i < 3; i++) {
-            assertThat(failure(ask(source, file)).getMessage()).contains("has no tenantId");
-        }
-        assertThat(files.looks.get(file.toString())).hasValue(3);
     }
 
     @Test
