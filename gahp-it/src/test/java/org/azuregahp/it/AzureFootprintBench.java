@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * deadline. Fresh servers ({@code -Dbench.runs} per variant, default 3), each against its own
  * simulator, all at once (they spend their time waiting on the budgets, not on the CPU); the table
  * gives the median and range. Variants of JVM options to compare in one run:
- * {@code -Dbench.variants="A|B"} (each appended to the trust-store options in {@code JAVA_OPTS}; an
+ * {@code -Dbench.variants="A;B"} (each appended to the trust-store options in {@code JAVA_OPTS}; an
  * empty one is the launcher's defaults; leading {@code NAME=value} words set environment variables,
  * such as {@code MALLOC_ARENA_MAX=1}); {@code -Dbench.javaOpts="..."} is one variant.
  * {@code -Dbench.diagnose=true} prints smaps by mapping and {@code jcmd}'s answers (add
@@ -66,7 +66,7 @@ class AzureFootprintBench {
         int runs = Integer.getInteger("bench.runs", 3);
         int regions = Integer.getInteger("bench.regions", REGIONS.size());
         List<String> variants = List.of(System.getProperty("bench.variants", System.getProperty("bench.javaOpts", ""))
-                .split("\\|", -1));
+                .split(";", -1));
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
                 Integer.getInteger("bench.parallel", variants.size() * runs));
         List<java.util.concurrent.Future<Run>> futures = new ArrayList<>();
