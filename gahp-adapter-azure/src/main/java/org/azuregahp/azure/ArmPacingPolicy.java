@@ -44,6 +44,7 @@ final class ArmPacingPolicy implements HttpPipelinePolicy {
 
     @Override
     public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
+        SdkUrlCache.bound();
         ArmBudgets.Call call = call(context.getHttpRequest());
         if (call == null) {
             return next.process();

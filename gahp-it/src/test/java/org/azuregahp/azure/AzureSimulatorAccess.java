@@ -35,4 +35,29 @@ public final class AzureSimulatorAccess {
     public List<String> paths() {
         return simulator.paths();
     }
+
+    /**
+     * What the simulator's budget enforcement saw, for a bench's notes: the requests it admitted (by
+     * operation type and by {@code METHOD provider/template}), its refusals (429s) by the bucket that
+     * refused, and the VM PUTs it admitted per region with the seconds from the first to the last.
+     */
+    public String budgetCounters() {
+        ArmThrottling t = simulator.throttling();
+        if (t == null) {
+            return "budgets not enforced";
+        }
+        StringBuilder b = new StringBuilder();
+        b.append("admitted ").append(new java.util.TreeMap<>(t.admitted())).append("; 429s ").append(t.refusals())
+                .append(" by ").append(new java.util.TreeMap<>(t.refusedBy())).append("; VM PUTs by region");
+        t.vmPuts().forEach((region, times) -> b.append(String.format(java.util.Locale.ROOT, " %s %d over %.0f s",
+                region, times.size(), times.isEmpty() ? 0.0
+                        : (times.get(times.size() - 1) - times.get(0)) / (double) ArmThrottling.S)));
+        return b.toString();
+    }
+
+    /** Refusals (429s) so far. */
+    public int refusals() {
+        ArmThrottling t = simulator.throttling();
+        return t == null ? 0 : t.refusals();
+    }
 }
