@@ -3,6 +3,7 @@ package org.azuregahp.azure;
 import com.azure.core.util.UrlBuilder;
 import java.lang.reflect.Field;
 import java.util.Map;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * Keeps azure-core's cache of parsed URLs small. Every SDK call parses its request path with
@@ -11,7 +12,7 @@ import java.util.Map;
  * about 500 bytes each), so a server carries up to 5 MB of paths of VMs it made long ago (2 MB after
  * 1,000 creates, measured in issue 12.3). The SDK has no setting for it, so this empties the map once
  * it holds more than {@link #MAX} paths; a path parsed again costs microseconds. The map is a private
- * field reached by reflection: when it is not there (another SDK version) or not accessible (the SDK
+ * field reached by reflection: when it is not there or not a concurrent map (another SDK version) or not accessible (the SDK
  * on the module path), nothing happens and the SDK's own limit applies.
  * {@code -Dazuregahp.sdkUrlCacheMax=-1} leaves the SDK's cache alone (to measure the difference).
  */
@@ -28,7 +29,8 @@ final class SdkUrlCache {
             Field f = UrlBuilder.class.getDeclaredField("PARSED_URLS");
             f.setAccessible(true);
             Object v = f.get(null);
-            return v instanceof Map ? (Map<?, ?>) v : null;
+            // Only a concurrent map may be emptied while SDK calls on other threads use it.
+            return v instanceof ConcurrentMap ? (Map<?, ?>) v : null;
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }
