@@ -140,7 +140,7 @@ class BenchLockstepTest {
     record Kind(String name, IntFunction<String> line, char answer, boolean cloud) {
     }
 
-    /** The JVM flags of the launcher's plain {@code exec} (the echo server runs with the same). */
+    /** The JVM flags of the launcher's plain {@code exec} and its {@code jvm_footprint} (the echo server gets the same). */
     static List<String> launcherJvmFlags() throws IOException {
         String script = Files.readString(GahpProcess.launcher());
         int at = script.lastIndexOf("exec \"$java\"");
@@ -154,6 +154,15 @@ class BenchLockstepTest {
             }
         }
         assertThat(flags).as("JVM flags in the launcher's exec line").isNotEmpty();
+        // And those it passes through $jvm_footprint (heap sizing, compiler threads and thresholds).
+        int footprint = script.indexOf("jvm_footprint=\"");
+        assertThat(footprint).as("the launcher's jvm_footprint").isNotNegative();
+        int from = footprint + "jvm_footprint=\"".length();
+        for (String token : script.substring(from, script.indexOf('"', from)).replace("\\\n", " ").split("\\s+")) {
+            if (token.startsWith("-X")) {
+                flags.add(token);
+            }
+        }
         return flags;
     }
 
