@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentMap;
  * about 500 bytes each), so a server carries up to 5 MB of paths of VMs it made long ago (2 MB after
  * 1,000 creates, measured in issue 12.3). The SDK has no setting for it, so this empties the map once
  * it holds more than {@link #MAX} paths; a path parsed again costs microseconds. The map is a private
- * field reached by reflection: when it is not there or not a concurrent map (another SDK version) or not accessible (the SDK
- * on the module path), nothing happens and the SDK's own limit applies.
+ * field reached by reflection: when it is not there or not a concurrent map (another SDK version), or
+ * not accessible (the SDK on the module path), nothing happens and the SDK's own limit applies.
  * {@code -Dazuregahp.sdkUrlCacheMax=-1} leaves the SDK's cache alone (to measure the difference).
  */
 final class SdkUrlCache {

@@ -50,7 +50,8 @@ public final class PlacementProbe {
             skipLine(in);
         }
         Path reader = busiestThread(child.pid());
-        Path self = Path.of("/proc/thread-self/stat");
+        Path readerStat = reader.resolve("stat");
+        Path selfStat = Path.of("/proc/thread-self/stat");
         long migrationsBefore = migrations(reader);
         int together = 0;
         int samples = 0;
@@ -61,7 +62,7 @@ public final class PlacementProbe {
             skipLine(in);
             if (i % EVERY == 0) {
                 samples++;
-                if (lastCpu(reader) == lastCpu(self)) {
+                if (lastCpu(readerStat) == lastCpu(selfStat)) {
                     together++;
                 }
             }
@@ -96,9 +97,9 @@ public final class PlacementProbe {
         return busiest;
     }
 
-    /** Field 39 of a task's stat: the CPU it last ran on. */
-    private static int lastCpu(Path task) throws IOException {
-        String stat = Files.readString(task.getFileName().toString().equals("stat") ? task : task.resolve("stat"));
+    /** Field 39 of a task's {@code stat} file: the CPU it last ran on. */
+    private static int lastCpu(Path statFile) throws IOException {
+        String stat = Files.readString(statFile);
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Integer.parseInt(fields[39 - 3]);
     }
